@@ -1,0 +1,1 @@
+"""Web service (FastAPI): arrives with the service issue."""

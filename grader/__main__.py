@@ -1,0 +1,61 @@
+"""python -m grader grade PATH [PATH...] [--profile NAME] [--json OUT] [--gradescope OUT] [--device cpu|cuda]"""
+import argparse
+import json
+import sys
+
+from .catalog import DEFAULT_PROFILE, PROFILES
+from .engine import grade
+from .submission import SubmissionError, load_source
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog='python -m grader', description='Grade convolutional_networks.py')
+    sub = parser.add_subparsers(dest='command', required=True)
+    g = sub.add_parser('grade', help='grade one or more submissions')
+    g.add_argument('paths', nargs='+', metavar='PATH', help='a .py file, a folder or a .zip')
+    g.add_argument('--profile', default=DEFAULT_PROFILE, choices=sorted(PROFILES))
+    g.add_argument('--json', metavar='OUT', help='write the result as JSON (a list when several PATHs)')
+    g.add_argument('--gradescope', metavar='OUT', help="write Gradescope's results.json")
+    g.add_argument('--device', default='cpu', choices=('cpu', 'cuda'))
+    g.add_argument('--skip-slow', action='store_true', help='skip the training checks')
+    g.add_argument('--only', action='append', metavar='COMPONENT', help='grade only these components or check ids')
+    g.add_argument('--quiet', action='store_true', help='print only the totals')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    profile = PROFILES[args.profile]
+    if args.device == 'cuda':
+        import torch
+        if not torch.cuda.is_available():
+            print('error: --device cuda given but CUDA is not available here', file=sys.stderr)
+            return 2
+    try:
+        sources = [(path, load_source(path, profile.graded_file)) for path in args.paths]
+    except SubmissionError as exc:
+        print('error: %s' % exc, file=sys.stderr)
+        return 2
+    reports = []
+    for path, source in sources:
+        report = grade(source, profile, device=args.device, skip_slow=args.skip_slow, only=args.only)
+        reports.append(report)
+        if len(sources) > 1:
+            print('== %s' % path)
+        print(report.table().splitlines()[-1] if args.quiet else report.table())
+    try:
+        if args.json:
+            data = [r.to_dict() for r in reports]
+            with open(args.json, 'w') as f:
+                json.dump(data[0] if len(data) == 1 else data, f, indent=2)
+        if args.gradescope:
+            with open(args.gradescope, 'w') as f:
+                f.write(reports[0].to_gradescope())
+    except OSError as exc:
+        print('error: cannot write results: %s' % exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

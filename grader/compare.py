@@ -1,0 +1,57 @@
+"""Expected vs actual, output by output: the error, the threshold, a readable verdict."""
+from dataclasses import dataclass
+from typing import Optional
+
+import torch
+
+from .metrics import abs_error, describe_shape, problem, rel_error
+
+
+@dataclass
+class OutputResult:
+    name: str
+    passed: bool
+    metric: str
+    error: Optional[float] = None
+    threshold: Optional[float] = None
+    message: str = ''
+
+    def text(self):
+        if self.message:
+            return '%s %s' % (self.name, self.message)
+        if self.metric == 'at_least':
+            return '%s %.4g %s %g' % (self.name, self.error, '>=' if self.passed else '<', self.threshold)
+        return '%s: %s %.1e %s %.0e' % (self.name, self.metric, self.error,
+                                          '<=' if self.passed else '>', self.threshold)
+
+
+def fail(name, metric, message):
+    return OutputResult(name, False, metric, message=message)
+
+
+def compare_output(out, expected, actual, meta, device):
+    """One Output spec against the expected and actual tensors."""
+    name, metric = out.name, out.metric
+    if name not in actual:
+        kind = meta.get('non_tensors', {}).get(name)
+        return fail(name, metric, 'is %s, not a tensor' % kind if kind else 'was not returned')
+    want, got = expected[name], actual[name]
+    where = meta.get('devices', {}).get(name)
+    if where and torch.device(where).type != torch.device(device).type and metric != 'at_least':
+        return fail(name, metric, 'is on %s, expected %s' % (where, device))
+    why = problem(got, want, out.check_dtype)
+    if why:
+        return fail(name, metric, why)
+    if metric == 'meta':
+        return OutputResult(name, True, metric, message='shape %s, %s'
+                            % (describe_shape(got.shape), str(got.dtype).replace('torch.', '')))
+    if metric == 'equal':
+        same = bool(torch.equal(got, want))
+        return OutputResult(name, same, metric, error=0.0 if same else abs_error(got, want), threshold=0.0,
+                            message='' if same else 'was changed in place (or differs): max change %.1e'
+                            % abs_error(got, want))
+    if metric == 'at_least':
+        value = float(got)
+        return OutputResult(name, value >= out.threshold, metric, error=value, threshold=out.threshold)
+    error = rel_error(got, want) if metric == 'rel_error' else abs_error(got, want)
+    return OutputResult(name, error <= out.threshold, metric, error=error, threshold=out.threshold)

@@ -1,0 +1,179 @@
+"""Orchestration: profile -> inputs -> runner (student values) -> reference (expected) -> scores.
+
+The student module is imported only by the runner process; this side only reads the
+tensors it returns, computes expected values with reference/ and scores them.
+"""
+import sys
+import time
+
+from .compare import compare_output
+from .expect import EXPECT, make_inputs
+from .inputs import build_inputs
+from .job import Job
+from .launch import Runner, RunnerGone, RunnerTimeout
+from .protocol import ProtocolError, read_outputs, write_inputs
+from .report import CheckResult, Report
+
+COMPONENT_NAMES = {
+    'conv_forward': 'Conv.forward', 'conv_backward': 'Conv.backward',
+    'maxpool_forward': 'MaxPool.forward', 'maxpool_backward': 'MaxPool.backward',
+    'batchnorm_forward': 'BatchNorm.forward', 'batchnorm_backward': 'BatchNorm.backward',
+    'batchnorm_backward_alt': 'BatchNorm.backward_alt',
+    'spatial_batchnorm_forward': 'SpatialBatchNorm.forward',
+    'spatial_batchnorm_backward': 'SpatialBatchNorm.backward',
+    'kaiming_initializer': 'kaiming_initializer', 'three_layer_convnet': 'ThreeLayerConvNet',
+    'deep_convnet': 'DeepConvNet', 'deep_convnet_batchnorm': 'DeepConvNet with batchnorm',
+    'save_load': 'save/load', 'overfit': 'find_overfit_parameters',
+    'solver': 'create_convolutional_solver_instance',
+}
+
+
+def format_error(err):
+    text = '%s: %s' % (err.get('type', 'Error'), err.get('message', ''))
+    if err.get('api'):
+        text = err.get('message', '')
+    if err.get('line'):
+        text += ' (%s line %d, in %s: %s)' % ('your file', err['line'], err.get('function', '?'),
+                                              err.get('code', '').strip())
+    return text
+
+
+class Session:
+    """The current runner process; restarted after a timeout or a crash."""
+
+    def __init__(self, job, device, python, import_timeout_s):
+        self.job, self.device, self.python = job, device, python
+        self.import_timeout_s = import_timeout_s
+        self.runner = None
+        self.import_error = ''
+
+    def ensure(self):
+        if self.runner is not None or self.import_error:
+            return
+        self.runner = Runner(self.job, self.job.module, self.job.solver_module, self.device, self.python)
+        try:
+            self.runner.request(None, self.import_timeout_s)
+            reply = self.runner.request({'op': 'import'}, self.import_timeout_s)
+        except RunnerTimeout:
+            self.import_error = ('importing your file did not finish within %g s (a loop or a long '
+                                 'computation at module level?)' % self.import_timeout_s)
+        except RunnerGone as exc:
+            self.import_error = 'importing your file ended the process: %s' % exc
+        else:
+            if not reply.get('ok'):
+                self.import_error = 'could not import your file: ' + format_error(reply.get('error', {}))
+        if self.import_error:
+            self.stop()
+
+    def stop(self):
+        if self.runner is not None:
+            self.runner.kill()
+            self.runner = None
+
+
+def _summarise(spec, results):
+    failed = [r for r in results if not r.passed]
+    numeric = [r for r in results if r.error is not None and r.threshold]
+    worst = failed if failed else numeric
+    pick = None
+    scored = [r for r in worst if r.error is not None and r.threshold]
+    if scored:
+        pick = max(scored, key=lambda r: r.error / r.threshold if r.metric != 'at_least' else -r.error)
+    if failed:
+        message = '; '.join(r.text() for r in failed)
+    else:
+        message = 'all %d outputs match' % len(results)
+        if pick is not None:
+            message += ' (worst %s)' % pick.text()
+    if spec.description:
+        message = '%s: %s' % (spec.description, message)
+    fraction = (len(results) - len(failed)) / len(results)
+    status = 'failed' if failed else 'passed'
+    return status, spec.points * fraction, pick, message
+
+
+def run_check(session, index, spec, ctx):
+    """One check -> CheckResult; never raises for anything the submission does."""
+    base = dict(id=spec.id, component=spec.component, max_score=spec.points, description=spec.description,
+                visibility=spec.visibility)
+    inputs, held_out = make_inputs(spec, build_inputs)
+    in_path, out_path = session.job.io_path(index, 'in'), session.job.io_path(index, 'out')
+    write_inputs(in_path, inputs)
+    session.ensure()
+    if session.import_error:
+        return CheckResult(status='error', score=0.0, error=None, threshold=None,
+                           message=session.import_error, **base)
+    runner = session.runner
+    before = runner.output_size()
+    started = time.monotonic()
+    request = {'op': 'run', 'check': spec.id, 'procedure': spec.procedure, 'params': dict(spec.params),
+               'seed': spec.seed, 'inputs': in_path, 'outputs': out_path}
+    status, reply = None, None
+    try:
+        reply = runner.request(request, spec.timeout_s)
+    except RunnerTimeout:
+        status, message = 'timeout', 'timed out after %g s' % spec.timeout_s
+    except RunnerGone as exc:
+        status, message = 'error', 'the grading process died during this check: %s' % exc
+    duration = time.monotonic() - started
+    after = runner.output_size() if status is None else runner.output_size()
+    output = (session.job.read_output(before[0], after[0], 'stdout')
+              + session.job.read_output(before[1], after[1], 'stderr')).strip()
+    base.update(duration_s=round(duration, 3), output=output)
+    if status is not None:
+        session.stop()
+        return CheckResult(status=status, score=0.0, error=None, threshold=None, message=message, **base)
+    if not reply.get('ok'):
+        err = reply.get('error', {})
+        return CheckResult(status='failed' if err.get('api') else 'error', score=0.0, error=None,
+                           threshold=None, message=format_error(err), **base)
+    try:
+        actual, meta = read_outputs(out_path)
+    except ProtocolError as exc:
+        return CheckResult(status='error', score=0.0, error=None, threshold=None, message=str(exc), **base)
+    ctx = dict(ctx, held_out=held_out)
+    expected, view, results = EXPECT[spec.procedure](spec, inputs, actual, meta, ctx)
+    results = list(results) + [compare_output(out, expected, view, meta, ctx['device'])
+                               for out in spec.outputs if out.name in expected]
+    status, score, pick, message = _summarise(spec, results)
+    return CheckResult(status=status, score=score, error=pick.error if pick else None,
+                       threshold=pick.threshold if pick else None, message=message, **base)
+
+
+def add_dependency_hints(report, specs):
+    failing = {c.component for c in report.checks if c.status != 'passed'}
+    for result, spec in zip(report.checks, specs):
+        if result.status == 'passed':
+            continue
+        culprits = [d for d in spec.depends_on if d in failing and d != spec.component]
+        if culprits:
+            names = ', '.join(COMPONENT_NAMES[d] for d in culprits)
+            result.message += ' | %s, which this check also calls, fails its own checks: fix it first.' % names
+
+
+def select_checks(profile, skip_slow=False, only=None):
+    checks = [c for c in profile.checks if not (skip_slow and c.slow)]
+    if only:
+        checks = [c for c in checks if c.component in only or c.id in only]
+    return checks
+
+
+def grade(source, profile, device='cpu', skip_slow=False, only=None, python=sys.executable,
+          import_timeout_s=60.0, base_dir=None):
+    """Grade one submission's source bytes with a profile -> Report."""
+    started = time.monotonic()
+    report = Report(profile=profile.name)
+    specs = select_checks(profile, skip_slow, only)
+    job = Job(source, profile, base_dir)
+    session = Session(job, device, python, import_timeout_s)
+    ctx = {'profile': profile, 'device': device}
+    try:
+        for index, spec in enumerate(specs):
+            report.checks.append(run_check(session, index, spec, ctx))
+    finally:
+        session.stop()
+        job.cleanup()
+    report.submission_error = session.import_error
+    add_dependency_hints(report, specs)
+    report.duration_s = time.monotonic() - started
+    return report

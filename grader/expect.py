@@ -1,0 +1,247 @@
+"""Expected values, computed on the trusted side with the reference.
+
+For each procedure: expect(spec, inputs, actual, meta, ctx) -> (expected, actual_view, extra)
+where actual_view renames the runner's outputs to the names the catalog compares and
+extra holds ready-made results (parameter inits, model matching problems).
+"""
+import math
+
+import torch
+
+import reference
+from .compare import OutputResult, fail
+from .datasets import training_inputs
+from .params_map import MatchError, match, name_order
+from .runner import procedures
+
+
+class Context(dict):
+    """profile, device and the held-out data of a check."""
+
+
+def _reference_run(spec, inputs, ctx):
+    outputs, _ = procedures.PROCEDURES[spec.procedure](reference, inputs, dict(spec.params), ctx)
+    return outputs
+
+
+def expect_layer(spec, inputs, actual, meta, ctx):
+    expected = _reference_run(spec, inputs, {'device': 'cpu'})
+    if 'x' in expected:
+        expected['x'] = inputs['x'][-1] if spec.procedure == 'batchnorm' else inputs['x']
+    return expected, actual, []
+
+
+def expect_batchnorm(spec, inputs, actual, meta, ctx):
+    inputs = dict(inputs)
+    if ctx['profile'].bn_running_var_init == 'ones' and 'running_var' not in inputs:
+        C = inputs['gamma'].shape[0]
+        inputs['running_mean'] = torch.zeros(C, dtype=torch.float64)
+        inputs['running_var'] = torch.ones(C, dtype=torch.float64)
+    return expect_layer(spec, inputs, actual, meta, ctx)
+
+
+def expect_kaiming(spec, inputs, actual, meta, ctx):
+    p = spec.params
+    fan_in = p['Din'] * (p['K'] ** 2 if p['K'] else 1)
+    shape = (p['Din'], p['Dout']) if p['K'] is None else (p['Dout'], p['Din'], p['K'], p['K'])
+    std = math.sqrt((2.0 if p['relu'] else 1.0) / fan_in)
+    dtype = procedures.DTYPES[p['dtype']]
+    expected = {'w': torch.zeros(shape, dtype=dtype), 'shape': torch.tensor(shape),
+                'std': torch.tensor(std, dtype=torch.float64), 'mean': torch.tensor(0.0, dtype=torch.float64)}
+    view = dict(actual)
+    w = actual.get('w')
+    if isinstance(w, torch.Tensor) and w.numel() > 1 and w.is_floating_point():
+        view.update(shape=torch.tensor(tuple(w.shape)), std=w.double().std(), mean=w.double().mean())
+    return expected, view, []
+
+
+def _reference_model(cls_name, init, reg, ctx, dtype=torch.float64):
+    kwargs = dict(init)
+    if 'input_dims' in kwargs:
+        kwargs['input_dims'] = tuple(kwargs['input_dims'])
+    kwargs['weight_scale'] = 1e-3 if kwargs.get('weight_scale') == 'kaiming' else kwargs.get('weight_scale', 1e-3)
+    model = getattr(reference, cls_name)(dtype=dtype, **kwargs)
+    model.reg = (reg or 0.0) * ctx['profile'].reg_scale
+    if ctx['profile'].bn_running_var_init == 'ones':
+        for bn_param, w in zip(getattr(model, 'bn_params', []), _conv_weights(model)):
+            bn_param['running_mean'] = torch.zeros(w.shape[0], dtype=dtype)
+            bn_param['running_var'] = torch.ones(w.shape[0], dtype=dtype)
+    return model
+
+
+def _conv_weights(model):
+    return [model.params['W%d' % k] for k in range(1, model.num_layers)]
+
+
+def _student_params(actual, meta):
+    return {n: actual.get('param.' + n) for n in meta.get('param_names', [])}
+
+
+def _adopt(model, cls_name, student):
+    """Load the student's parameters into the reference model; returns {ref name: student name}."""
+    bad = [n for n, v in student.items() if not isinstance(v, torch.Tensor)]
+    if bad:
+        raise MatchError('parameter %s is not a tensor' % bad[0])
+    shapes = {n: tuple(v.shape) for n, v in student.items()}
+    ref_shapes = {n: tuple(v.shape) for n, v in model.params.items()}
+    if cls_name == 'ThreeLayerConvNet':
+        if set(shapes) != set(ref_shapes):
+            raise MatchError('params must be exactly W1, b1, W2, b2, W3, b3; found %s' % ', '.join(sorted(shapes)))
+        for n in shapes:
+            if shapes[n] != ref_shapes[n]:
+                raise MatchError('%s has shape %s, expected %s' % (n, shapes[n], ref_shapes[n]))
+        mapping = {n: n for n in shapes}
+    else:
+        mapping = match(shapes, ref_shapes)
+    model.params = {ref: student[stu].to(model.params[ref].dtype) for ref, stu in mapping.items()}
+    return mapping
+
+
+def _init_results(spec, model, student, mapping, meta):
+    """Shapes were checked by matching; here: std, zero biases, unit gamma, zero beta, bn_params."""
+    results = []
+    init = spec.params['init']
+    scale = init.get('weight_scale', 1e-3)
+    for ref, stu in sorted(mapping.items()):
+        value = student[stu].double()
+        label = 'init %s' % stu
+        if ref.startswith('W'):
+            if scale == 'kaiming':
+                fan_in = value[0].numel() if value.dim() == 4 else value.shape[0]
+                options = [math.sqrt(2.0 / fan_in)] + ([math.sqrt(1.0 / fan_in)] if value.dim() == 2 else [])
+            else:
+                options = [float(scale)]
+            std = value.std().item()
+            tol = 6.0 / math.sqrt(2 * value.numel())
+            best = min(options, key=lambda s: abs(std / s - 1))
+            ok = abs(std / best - 1) <= tol
+            results.append(OutputResult(label, ok, 'std', message='std %.3g, expected %.3g%s'
+                                        % (std, best, '' if ok else ' (tolerance %.0f%%)' % (100 * tol))))
+        else:
+            target = 1.0 if ref.startswith('gamma') else 0.0
+            ok = bool((value == target).all())
+            results.append(OutputResult(label, ok, 'equal', message='all %g' % target if ok
+                                        else 'should start at %g everywhere' % target))
+    if init.get('batchnorm'):
+        want = len(init['num_filters'])
+        got = meta.get('bn_params', 0)
+        results.append(OutputResult('bn_params', got == want, 'equal',
+                                    message='%d bn_param dicts, expected %d' % (got, want)))
+    return results
+
+
+def expect_model(spec, inputs, actual, meta, ctx):
+    p = spec.params
+    model = _reference_model(p['cls'], p['init'], p.get('reg'), ctx)
+    student = _student_params(actual, meta)
+    try:
+        mapping = _adopt(model, p['cls'], student)
+    except MatchError as exc:
+        return {}, {}, [fail('params', 'meta', str(exc))]
+    expected, view, extra = {}, {}, []
+    for phase in p['phases']:
+        if phase == 'init':
+            extra += _init_results(spec, model, student, mapping, meta)
+        elif phase == 'scores':
+            expected['scores'] = model.loss(inputs.get('X_test', inputs.get('X')))
+        elif phase == 'loss':
+            loss, grads = model.loss(inputs['X'], inputs['y'])
+            expected['loss'] = loss
+            for ref, g in grads.items():
+                expected['grad.' + ref] = g
+                if 'grad.' + mapping[ref] in actual or mapping[ref] in meta.get('grad_names', []):
+                    view['grad.' + ref] = actual.get('grad.' + mapping[ref])
+        elif phase == 'train3':
+            for _ in range(3):
+                model.loss(inputs['X'], inputs['y'])
+    for i, bn_param in enumerate(getattr(model, 'bn_params', [])):
+        for key in ('running_mean', 'running_var'):
+            expected['bn%d.%s' % (i, key)] = bn_param.get(key)
+    for name in ('scores', 'loss') + tuple('bn%d.%s' % (i, k) for i in range(len(getattr(model, 'bn_params', [])))
+                                           for k in ('running_mean', 'running_var')):
+        if name in actual:
+            view[name] = actual[name]
+    return expected, view, extra
+
+
+def expect_save_load(spec, inputs, actual, meta, ctx):
+    expected = {'scores_loaded': actual.get('scores_before')}
+    extra = []
+    if not isinstance(expected['scores_loaded'], torch.Tensor):
+        return {}, {}, [fail('scores', 'meta', 'loss(X) did not return a tensor of scores')]
+    for name in meta.get('param_names', []):
+        saved, loaded = actual.get('saved.param.' + name), actual.get('loaded.param.' + name)
+        if not isinstance(loaded, torch.Tensor) or saved is None or not torch.equal(saved, loaded.to(saved.dtype)):
+            extra.append(fail('params_loaded', 'equal', 'parameter %s differs after load' % name))
+            break
+    expected['params_loaded'] = torch.zeros(0)
+    view = {'scores_loaded': actual.get('scores_loaded'), 'params_loaded': torch.zeros(0)}
+    return expected, view, extra
+
+
+def _rebuild(meta, actual, input_dims):
+    """A reference model carrying the trained parameters the runner returned."""
+    student = _student_params(actual, meta)
+    cls_name = meta.get('class')
+    if cls_name == 'ThreeLayerConvNet':
+        w1, w2, w3 = student.get('W1'), student.get('W2'), student.get('W3')
+        if not all(isinstance(w, torch.Tensor) for w in (w1, w2, w3)):
+            raise MatchError('ThreeLayerConvNet params W1, W2, W3 are missing')
+        model = reference.ThreeLayerConvNet(input_dims=input_dims, num_filters=w1.shape[0],
+                                            filter_size=w1.shape[2], hidden_dim=w2.shape[1],
+                                            num_classes=w3.shape[1], dtype=torch.float32)
+    else:
+        convs = sorted((n for n, v in student.items() if isinstance(v, torch.Tensor) and v.dim() == 4
+                        and 'gamma' not in n.lower() and 'beta' not in n.lower()), key=name_order)
+        if not convs:
+            raise MatchError('the trained model has no 4-d conv weights in model.params')
+        linear = [v for v in student.values() if isinstance(v, torch.Tensor) and v.dim() == 2]
+        if len(linear) != 1:
+            raise MatchError('expected one linear weight in model.params, found %d' % len(linear))
+        model = reference.DeepConvNet(input_dims=input_dims, num_filters=[student[n].shape[0] for n in convs],
+                                      max_pools=list(meta.get('max_pools', [])),
+                                      batchnorm=bool(meta.get('batchnorm', False)),
+                                      num_classes=linear[0].shape[1], dtype=torch.float32)
+        for i, bn_param in enumerate(getattr(model, 'bn_params', [])):
+            for key in ('running_mean', 'running_var'):
+                value = actual.get('bn%d.%s' % (i, key))
+                if not isinstance(value, torch.Tensor):
+                    raise MatchError('bn_params[%d] has no %s after training' % (i, key))
+                bn_param[key] = value.float()
+    _adopt(model, 'ThreeLayerConvNet' if cls_name == 'ThreeLayerConvNet' else 'DeepConvNet', student)
+    return model
+
+
+def accuracy(model, X, y, batch=200):
+    correct = 0
+    with torch.no_grad():
+        for i in range(0, X.shape[0], batch):
+            scores = model.loss(X[i:i + batch].float())
+            correct += int((scores.argmax(dim=1) == y[i:i + batch]).sum())
+    return correct / X.shape[0]
+
+
+def expect_training(spec, inputs, actual, meta, ctx):
+    held_out = ctx['held_out']
+    name = spec.outputs[0].name
+    try:
+        model = _rebuild(meta, actual, tuple(held_out['X_test'].shape[1:]))
+        acc = accuracy(model, held_out['X_test'], held_out['y_test'])
+    except (MatchError, RuntimeError, ValueError, KeyError) as exc:
+        return {}, {}, [fail(name, 'at_least', 'could not evaluate the trained model: %s' % exc)]
+    value = torch.tensor(acc, dtype=torch.float64)
+    return {name: value}, {name: value}, []
+
+
+EXPECT = {
+    'conv': expect_layer, 'maxpool': expect_layer, 'batchnorm': expect_batchnorm, 'kaiming': expect_kaiming,
+    'model': expect_model, 'save_load': expect_save_load, 'overfit': expect_training,
+    'solver': expect_training,
+}
+
+
+def make_inputs(spec, build):
+    """(inputs sent to the runner, held-out data kept outside)."""
+    if spec.procedure in ('overfit', 'solver'):
+        return training_inputs(spec)
+    return build(spec), {}

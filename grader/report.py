@@ -1,0 +1,87 @@
+"""Grading results and their serialisations: JSON, Gradescope results.json, a text table."""
+import json
+from dataclasses import asdict, dataclass, field
+from typing import List, Optional
+
+GRADER_VERSION = '0.1.0'
+GRADESCOPE_VISIBILITY = {'visible': 'visible', 'after_due': 'after_due_date', 'hidden': 'hidden'}
+
+
+@dataclass
+class CheckResult:
+    id: str
+    component: str
+    status: str
+    score: float
+    max_score: float
+    error: Optional[float]
+    threshold: Optional[float]
+    message: str
+    description: str = ''
+    visibility: str = 'visible'
+    duration_s: float = 0.0
+    output: str = ''
+
+
+@dataclass
+class Report:
+    profile: str
+    checks: List[CheckResult] = field(default_factory=list)
+    grader_version: str = GRADER_VERSION
+    submission_error: str = ''
+    duration_s: float = 0.0
+
+    @property
+    def score(self):
+        return round(sum(c.score for c in self.checks), 4)
+
+    @property
+    def max_score(self):
+        return round(sum(c.max_score for c in self.checks), 4)
+
+    def to_dict(self):
+        return {'profile': self.profile, 'grader_version': self.grader_version, 'score': self.score,
+                'max_score': self.max_score, 'submission_error': self.submission_error,
+                'duration_s': round(self.duration_s, 3), 'checks': [asdict(c) for c in self.checks]}
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), indent=2)
+
+    def to_gradescope(self):
+        tests = [{'name': c.id, 'score': round(c.score, 4), 'max_score': round(c.max_score, 4),
+                  'status': 'passed' if c.status == 'passed' else 'failed',
+                  'output': ('[%s] %s\n%s' % (c.status, c.message, c.output)).strip(),
+                  'tags': [c.component], 'visibility': GRADESCOPE_VISIBILITY.get(c.visibility, 'visible')}
+                 for c in self.checks]
+        return json.dumps({'score': self.score, 'execution_time': round(self.duration_s, 3),
+                           'output': self.submission_error or 'Graded by profile %s, grader %s.'
+                           % (self.profile, self.grader_version),
+                           'visibility': 'visible', 'stdout_visibility': 'hidden', 'tests': tests}, indent=2)
+
+    def table(self):
+        rows = [('check', 'status', 'error vs threshold', 'points')]
+        for c in self.checks:
+            rows.append((c.id, c.status, _error_text(c), '%.2f / %.2f' % (c.score, c.max_score)))
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = ['  '.join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+        lines.insert(1, '  '.join('-' * w for w in widths))
+        for c in self.checks:
+            if c.status != 'passed':
+                lines.append('')
+                break
+        for c in self.checks:
+            if c.status != 'passed':
+                lines.append('%s: %s' % (c.id, c.message))
+        if self.submission_error:
+            lines += ['', self.submission_error]
+        lines += ['', 'total: %.2f / %.2f (profile %s, grader %s)'
+                  % (self.score, self.max_score, self.profile, self.grader_version)]
+        return '\n'.join(lines)
+
+
+def _error_text(c):
+    if c.error is None or c.threshold is None:
+        return '-'
+    if c.threshold >= 0.01:
+        return '%.3f %s %.2f' % (c.error, '>=' if c.status == 'passed' else '<', c.threshold)
+    return '%.1e %s %.0e' % (c.error, '<=' if c.status == 'passed' else '>', c.threshold)

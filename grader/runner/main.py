@@ -1,0 +1,106 @@
+"""The runner: the only process that imports student code.
+
+Started by the trusted side with two pipes: commands come in on --cmd-fd, replies go out
+on --reply-fd, one JSON object per line. Tensors travel as safetensors files in --io.
+Commands: {"op": "import"} and {"op": "run", "check", "procedure", "params", "seed",
+"inputs", "outputs"}. Replies: {"ok": true} or {"ok": false, "error": {...}}.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import traceback
+
+
+def describe(exc, student_file):
+    """type, message and the student's line for an exception."""
+    info = {'type': type(exc).__name__, 'message': str(exc)[:1000]}
+    if isinstance(exc, SyntaxError) and exc.filename and os.path.abspath(exc.filename) == student_file:
+        info.update(line=exc.lineno, code=(exc.text or '').strip()[:200], function='<module>')
+        info['message'] = exc.msg
+        return info
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if os.path.abspath(f.filename) == student_file]
+    if frames:
+        last = frames[-1]
+        info.update(line=last.lineno, function=last.name, code=(last.line or '')[:200])
+    return info
+
+
+def save_outputs(path, outputs, meta):
+    import torch
+    from safetensors.torch import save_file
+    tensors, other, devices = {}, {}, {}
+    for name, value in outputs.items():
+        if isinstance(value, torch.Tensor):
+            devices[name] = str(value.device)
+            value = value.detach().as_subclass(torch.Tensor)
+            if value.is_sparse or value.is_complex():
+                other[name] = 'sparse or complex tensor'
+                continue
+            tensors[name] = value.to('cpu').clone().contiguous()
+        else:
+            other[name] = type(value).__name__
+    meta = dict(meta, non_tensors=other, devices=devices)
+    save_file(tensors, path, metadata={'meta': json.dumps(meta)})
+
+
+def run(request, module, ctx):
+    import torch
+    from safetensors.torch import load_file
+    import procedures
+    inputs = {k: v.to(ctx['device']) for k, v in load_file(request['inputs']).items()}
+    torch.manual_seed(request['seed'])
+    random.seed(request['seed'])
+    outputs, meta = procedures.PROCEDURES[request['procedure']](module, inputs, request['params'], ctx)
+    save_outputs(request['outputs'], outputs, meta)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--submission', required=True)
+    parser.add_argument('--module', required=True)
+    parser.add_argument('--solver-module', required=True)
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--cmd-fd', type=int, required=True)
+    parser.add_argument('--reply-fd', type=int, required=True)
+    args = parser.parse_args()
+    commands = os.fdopen(args.cmd_fd, 'r')
+    replies = os.fdopen(args.reply_fd, 'w', buffering=1)
+    sys.stdin = open(os.devnull)
+    import procedures
+    import stubs
+    import torch
+    torch.set_num_threads(1)
+    stubs.install()
+    sys.path.insert(0, args.submission)
+
+    student_file = os.path.abspath(os.path.join(args.submission, args.module + '.py'))
+    ctx = {'device': args.device, 'workdir': os.getcwd()}
+    module = None
+
+    def reply(obj):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        replies.write(json.dumps(obj) + '\n')
+
+    reply({'ok': True, 'ready': True})
+    for line in commands:
+        request = json.loads(line)
+        try:
+            if request['op'] == 'import':
+                import importlib
+                module = importlib.import_module(args.module)
+                ctx['solver_module'] = importlib.import_module(args.solver_module)
+            else:
+                run(request, module, ctx)
+            reply({'ok': True})
+        except procedures.ApiError as exc:
+            reply({'ok': False, 'error': dict(describe(exc, student_file), api=True)})
+        except BaseException as exc:          # SystemExit and KeyboardInterrupt from student code too
+            reply({'ok': False, 'error': describe(exc, student_file)})
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,74 @@
+"""The shared vocabulary: what a check is, what it compares, what a profile is."""
+from dataclasses import dataclass, field
+from typing import Mapping
+
+COMPONENTS = (
+    'conv_forward', 'conv_backward', 'maxpool_forward', 'maxpool_backward', 'batchnorm_forward',
+    'batchnorm_backward', 'batchnorm_backward_alt', 'spatial_batchnorm_forward',
+    'spatial_batchnorm_backward', 'kaiming_initializer', 'three_layer_convnet', 'deep_convnet',
+    'deep_convnet_batchnorm', 'save_load', 'overfit', 'solver',
+)
+STATUSES = ('passed', 'failed', 'error', 'timeout', 'skipped')
+METRICS = ('rel_error', 'abs_error', 'equal', 'at_least', 'meta')
+
+
+@dataclass(frozen=True)
+class Output:
+    """One value a check compares: its name, the metric and the threshold it must meet.
+
+    rel_error / abs_error: error <= threshold; equal: bit-identical; at_least: value >= threshold;
+    meta: only shape, dtype and finiteness are checked.
+    """
+    name: str
+    metric: str = 'rel_error'
+    threshold: float = 0.0
+    check_dtype: bool = True
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """Input recipe for one tensor: kind randn | linspace | randint | uniform, float64 unless int."""
+    shape: tuple
+    kind: str = 'randn'
+    scale: float = 1.0
+    shift: float = 0.0
+    low: float = 0.0
+    high: float = 1.0
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    component: str
+    procedure: str
+    points: float
+    outputs: tuple
+    params: Mapping = field(default_factory=dict)
+    inputs: Mapping = field(default_factory=dict)
+    seed: int = 0
+    timeout_s: float = 10.0
+    visibility: str = 'visible'          # visible | after_due | hidden
+    depends_on: tuple = ()                # components this check also calls
+    description: str = ''
+    slow: bool = False                    # trains a model
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    checks: tuple
+    reg_scale: float = 1.0                # loss = data + reg_scale * reg * sum(W^2)
+    bn_running_var_init: str = 'zeros'    # what the skeleton fills in when running_var is absent
+    shims: tuple = ()                     # (module file, shim kind) pairs placed beside the submission
+    graded_file: str = 'convolutional_networks.py'
+
+    def check(self, check_id):
+        for spec in self.checks:
+            if spec.id == check_id:
+                return spec
+        raise KeyError(check_id)
+
+    @property
+    def max_score(self):
+        return sum(spec.points for spec in self.checks)

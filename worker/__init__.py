@@ -1,0 +1,1 @@
+"""Celery workers: arrive with the service issue."""
