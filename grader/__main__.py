@@ -19,6 +19,8 @@ def parse_args(argv):
     g.add_argument('--device', default='cpu', choices=('cpu', 'cuda'))
     g.add_argument('--skip-slow', action='store_true', help='skip the training checks')
     g.add_argument('--only', action='append', metavar='COMPONENT', help='grade only these components or check ids')
+    g.add_argument('--train-time-limit', type=float, metavar='S',
+                   help='time limit of the solver training check in seconds (catalog default: 10)')
     g.add_argument('--quiet', action='store_true', help='print only the totals')
     return parser.parse_args(argv)
 
@@ -38,7 +40,8 @@ def main(argv=None):
         return 2
     reports = []
     for path, source in sources:
-        report = grade(source, profile, device=args.device, skip_slow=args.skip_slow, only=args.only)
+        report = grade(source, profile, device=args.device, skip_slow=args.skip_slow, only=args.only,
+                       train_time_limit_s=args.train_time_limit)
         reports.append(report)
         if len(sources) > 1:
             print('== %s' % path)

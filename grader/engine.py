@@ -5,6 +5,7 @@ tensors it returns, computes expected values with reference/ and scores them.
 """
 import sys
 import time
+from dataclasses import replace
 
 from .compare import compare_output
 from .expect import EXPECT, make_inputs
@@ -102,7 +103,7 @@ def run_check(session, index, spec, ctx):
     session.ensure()
     if session.import_error:
         return CheckResult(status='error', score=0.0, error=None, threshold=None,
-                           message=session.import_error, **base)
+                           message='not run: your file could not be imported (see the error above)', **base)
     runner = session.runner
     before = runner.output_size()
     started = time.monotonic()
@@ -141,6 +142,8 @@ def run_check(session, index, spec, ctx):
 
 
 def add_dependency_hints(report, specs):
+    if report.submission_error:
+        return
     failing = {c.component for c in report.checks if c.status != 'passed'}
     for result, spec in zip(report.checks, specs):
         if result.status == 'passed':
@@ -151,19 +154,26 @@ def add_dependency_hints(report, specs):
             result.message += ' | %s, which this check also calls, fails its own checks: fix it first.' % names
 
 
-def select_checks(profile, skip_slow=False, only=None):
+def select_checks(profile, skip_slow=False, only=None, train_time_limit_s=None):
+    """The profile's checks to run; train_time_limit_s overrides the solver check's limit."""
     checks = [c for c in profile.checks if not (skip_slow and c.slow)]
     if only:
         checks = [c for c in checks if c.component in only or c.id in only]
+    if train_time_limit_s is not None:
+        checks = [replace(c, params=dict(c.params, time_limit_s=train_time_limit_s),
+                          timeout_s=c.timeout_s - c.params['time_limit_s'] + train_time_limit_s)
+                  if 'time_limit_s' in c.params else c for c in checks]
     return checks
 
 
 def grade(source, profile, device='cpu', skip_slow=False, only=None, python=sys.executable,
-          import_timeout_s=60.0, base_dir=None):
+          import_timeout_s=60.0, base_dir=None, train_time_limit_s=None, timeout_cap_s=None):
     """Grade one submission's source bytes with a profile -> Report."""
     started = time.monotonic()
     report = Report(profile=profile.name)
-    specs = select_checks(profile, skip_slow, only)
+    specs = select_checks(profile, skip_slow, only, train_time_limit_s)
+    if timeout_cap_s is not None:
+        specs = [replace(c, timeout_s=min(c.timeout_s, timeout_cap_s)) for c in specs]
     job = Job(source, profile, base_dir)
     session = Session(job, device, python, import_timeout_s)
     ctx = {'profile': profile, 'device': device}

@@ -62,8 +62,8 @@ def _reference_model(cls_name, init, reg, ctx, dtype=torch.float64):
     kwargs['weight_scale'] = 1e-3 if kwargs.get('weight_scale') == 'kaiming' else kwargs.get('weight_scale', 1e-3)
     model = getattr(reference, cls_name)(dtype=dtype, **kwargs)
     model.reg = (reg or 0.0) * ctx['profile'].reg_scale
-    if ctx['profile'].bn_running_var_init == 'ones':
-        for bn_param, w in zip(getattr(model, 'bn_params', []), _conv_weights(model)):
+    if ctx['profile'].bn_running_var_init == 'ones' and getattr(model, 'bn_params', None):
+        for bn_param, w in zip(model.bn_params, _conv_weights(model)):
             bn_param['running_mean'] = torch.zeros(w.shape[0], dtype=dtype)
             bn_param['running_var'] = torch.ones(w.shape[0], dtype=dtype)
     return model

@@ -65,15 +65,11 @@ class Report:
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         lines = ['  '.join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
         lines.insert(1, '  '.join('-' * w for w in widths))
-        for c in self.checks:
-            if c.status != 'passed':
-                lines.append('')
-                break
-        for c in self.checks:
-            if c.status != 'passed':
-                lines.append('%s: %s' % (c.id, c.message))
         if self.submission_error:
             lines += ['', self.submission_error]
+        else:
+            problems = ['%s: %s' % (c.id, c.message) for c in self.checks if c.status != 'passed']
+            lines += [''] + problems if problems else []
         lines += ['', 'total: %.2f / %.2f (profile %s, grader %s)'
                   % (self.score, self.max_score, self.profile, self.grader_version)]
         return '\n'.join(lines)

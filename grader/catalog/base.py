@@ -333,9 +333,9 @@ def _training_checks(t):
                   outputs=(Output('train_accuracy', 'at_least', t['overfit_accuracy'], check_dtype=False),),
                   description='find_overfit_parameters: [8,16,32,64] net reaches 100% on 50 images'),
         CheckSpec(id='solver.synthetic_cifar', component='solver', procedure='solver',
-                  params={'num_train': 1000, 'num_val': 200, 'num_test': 500, 'time_limit_s': 20.0,
+                  params={'num_train': 1000, 'num_val': 200, 'num_test': 500, 'time_limit_s': 10.0,
                           'image_size': 32},
-                  points=1, timeout_s=120.0, slow=True,
+                  points=1, timeout_s=100.0, slow=True,
                   depends_on=('deep_convnet', 'deep_convnet_batchnorm', 'kaiming_initializer'),
                   outputs=(Output('test_accuracy', 'at_least', t['solver_accuracy'], check_dtype=False),),
                   description='create_convolutional_solver_instance trains within the time limit; '

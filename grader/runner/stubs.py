@@ -26,6 +26,18 @@ class Stub(types.ModuleType):
     def __iter__(self):
         return iter(())
 
+    def __getitem__(self, key):
+        return Stub('%s[]' % self.__name__)
+
+    def __setitem__(self, key, value):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
 
 class StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Last on sys.meta_path: answers only for STUBBED names the real finders missed."""

@@ -1,0 +1,23 @@
+"""Shared paths and sources; service fixtures live in the tier conftests."""
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SUBMISSIONS = os.path.join(ROOT, 'tests', 'submissions')
+PYTHON = sys.executable
+
+
+def submission_path(name):
+    return os.path.join(SUBMISSIONS, name, 'convolutional_networks.py')
+
+
+def read_submission(name):
+    with open(submission_path(name), 'rb') as f:
+        return f.read()
+
+
+@pytest.fixture(scope='session')
+def correct_source():
+    return read_submission('correct_vectorized')
