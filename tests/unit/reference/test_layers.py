@@ -321,3 +321,16 @@ def test_linear_relu_vs_autograd(xshape, M):
     assert_rel(dx, ref_dx, 1e-14, 'dx')
     assert_rel(dw, ref_dw, 1e-14, 'dw')
     assert_rel(db, ref_db, 1e-14, 'db')
+
+
+def test_maxpool_ties_route_each_window_to_one_element():
+    """With tied maxima every window still sends its upstream gradient to exactly one element."""
+    x = torch.zeros(2, 3, 6, 4, dtype=DT)
+    x[:, :, 3:, :] = 1.0
+    out, cache = MaxPool.forward(x, {'pool_height': 2, 'pool_width': 2, 'stride': 2})
+    dout = randn(gen(13), 2, 3, 3, 2).abs() + 1.0
+    dx = MaxPool.backward(dout, cache)
+    assert torch.equal(out, F.max_pool2d(x, 2, 2))
+    assert int((dx != 0).sum()) == dout.numel()
+    assert_rel(dx.sum(dim=(2, 3)), dout.sum(dim=(2, 3)), 1e-15, 'gradient mass per map')
+    assert torch.equal(torch.sort(dx[dx != 0]).values, torch.sort(dout.flatten()).values)
