@@ -29,6 +29,18 @@ def fail(name, metric, message):
     return OutputResult(name, False, metric, message=message)
 
 
+def compare_equal(name, got, want):
+    if torch.equal(got, want):
+        return OutputResult(name, True, 'equal', error=0.0, threshold=0.0)
+    if name == 'x':
+        message = 'was changed in place: max change %.1e' % abs_error(got, want)
+    elif want.numel() <= 8:
+        message = 'is %s, expected %s' % (got.tolist(), want.tolist())
+    else:
+        message = 'differs: max difference %.1e' % abs_error(got, want)
+    return OutputResult(name, False, 'equal', error=abs_error(got, want), threshold=0.0, message=message)
+
+
 def compare_output(out, expected, actual, meta, device):
     """One Output spec against the expected and actual tensors."""
     name, metric = out.name, out.metric
@@ -46,10 +58,7 @@ def compare_output(out, expected, actual, meta, device):
         return OutputResult(name, True, metric, message='shape %s, %s'
                             % (describe_shape(got.shape), str(got.dtype).replace('torch.', '')))
     if metric == 'equal':
-        same = bool(torch.equal(got, want))
-        return OutputResult(name, same, metric, error=0.0 if same else abs_error(got, want), threshold=0.0,
-                            message='' if same else 'was changed in place (or differs): max change %.1e'
-                            % abs_error(got, want))
+        return compare_equal(name, got, want)
     if metric == 'at_least':
         value = float(got)
         return OutputResult(name, value >= out.threshold, metric, error=value, threshold=out.threshold)

@@ -7,6 +7,8 @@ import sys
 import time
 from dataclasses import replace
 
+import torch
+
 from .compare import compare_output
 from .expect import EXPECT, make_inputs
 from .inputs import build_inputs
@@ -117,7 +119,7 @@ def run_check(session, index, spec, ctx):
     except RunnerGone as exc:
         status, message = 'error', 'the grading process died during this check: %s' % exc
     duration = time.monotonic() - started
-    after = runner.output_size() if status is None else runner.output_size()
+    after = runner.output_size()
     output = (session.job.read_output(before[0], after[0], 'stdout')
               + session.job.read_output(before[1], after[1], 'stderr')).strip()
     base.update(duration_s=round(duration, 3), output=output)
@@ -169,6 +171,8 @@ def select_checks(profile, skip_slow=False, only=None, train_time_limit_s=None):
 def grade(source, profile, device='cpu', skip_slow=False, only=None, python=sys.executable,
           import_timeout_s=60.0, base_dir=None, train_time_limit_s=None, timeout_cap_s=None):
     """Grade one submission's source bytes with a profile -> Report."""
+    # The trusted side's tensors are small; more threads only fight the runner for the cores.
+    torch.set_num_threads(1)
     started = time.monotonic()
     report = Report(profile=profile.name)
     specs = select_checks(profile, skip_slow, only, train_time_limit_s)

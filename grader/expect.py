@@ -46,12 +46,12 @@ def expect_kaiming(spec, inputs, actual, meta, ctx):
     shape = (p['Din'], p['Dout']) if p['K'] is None else (p['Dout'], p['Din'], p['K'], p['K'])
     std = math.sqrt((2.0 if p['relu'] else 1.0) / fan_in)
     dtype = procedures.DTYPES[p['dtype']]
-    expected = {'w': torch.zeros(shape, dtype=dtype), 'shape': torch.tensor(shape),
+    expected = {'w': torch.zeros(shape, dtype=dtype),
                 'std': torch.tensor(std, dtype=torch.float64), 'mean': torch.tensor(0.0, dtype=torch.float64)}
     view = dict(actual)
     w = actual.get('w')
     if isinstance(w, torch.Tensor) and w.numel() > 1 and w.is_floating_point():
-        view.update(shape=torch.tensor(tuple(w.shape)), std=w.double().std(), mean=w.double().mean())
+        view.update(std=w.double().std(), mean=w.double().mean())
     return expected, view, []
 
 
@@ -165,18 +165,28 @@ def expect_model(spec, inputs, actual, meta, ctx):
 
 
 def expect_save_load(spec, inputs, actual, meta, ctx):
-    expected = {'scores_loaded': actual.get('scores_before')}
-    extra = []
-    if not isinstance(expected['scores_loaded'], torch.Tensor):
+    """scores after load equal the scores before save; loaded params equal the saved ones, cast."""
+    before = actual.get('scores_before')
+    if not isinstance(before, torch.Tensor):
         return {}, {}, [fail('scores', 'meta', 'loss(X) did not return a tensor of scores')]
+    dtype = procedures.DTYPES[spec.params.get('load_dtype', 'float64')]
+    extra = []
     for name in meta.get('param_names', []):
         saved, loaded = actual.get('saved.param.' + name), actual.get('loaded.param.' + name)
-        if not isinstance(loaded, torch.Tensor) or saved is None or not torch.equal(saved, loaded.to(saved.dtype)):
+        if not isinstance(loaded, torch.Tensor) or not isinstance(saved, torch.Tensor):
+            extra.append(fail('params_loaded', 'equal', 'parameter %s is missing after load' % name))
+        elif loaded.dtype != dtype:
+            extra.append(fail('params_loaded', 'equal', 'parameter %s has dtype %s after load(dtype=%s)'
+                              % (name, str(loaded.dtype)[6:], str(dtype)[6:])))
+        elif not torch.equal(saved.to(dtype), loaded):
             extra.append(fail('params_loaded', 'equal', 'parameter %s differs after load' % name))
-            break
-    expected['params_loaded'] = torch.zeros(0)
-    view = {'scores_loaded': actual.get('scores_loaded'), 'params_loaded': torch.zeros(0)}
-    return expected, view, extra
+        else:
+            continue
+        break
+    if not extra:
+        extra.append(OutputResult('params_loaded', True, 'equal', message='all parameters restored as %s'
+                                  % str(dtype)[6:]))
+    return {'scores_loaded': before}, {'scores_loaded': actual.get('scores_loaded')}, extra
 
 
 def _rebuild(meta, actual, input_dims):

@@ -138,10 +138,23 @@ def build_model(mod, params, ctx, dtype=torch.float64):
     return get_attr(mod, params['cls'])(dtype=dtype, device=ctx['device'], **kwargs)
 
 
+def perturb(model):
+    """Move every parameter off its initial value, in place (biases and beta start at 0)."""
+    params = getattr(model, 'params', None)
+    if not isinstance(params, dict):
+        return
+    with torch.no_grad():
+        for value in params.values():
+            if isinstance(value, torch.Tensor) and value.is_floating_point():
+                value.add_(0.1 * torch.randn(value.shape, dtype=value.dtype).to(value.device))
+
+
 def model(mod, inp, params, ctx):
     m = build_model(mod, params, ctx)
     if params.get('reg') is not None:
         m.reg = params['reg']
+    if 'perturb' in params['phases']:
+        perturb(m)
     outputs = {}
     meta = {'param_names': snapshot_params(m, outputs), 'class': type(m).__name__}
     where = params['cls'] + '.loss'
@@ -172,7 +185,7 @@ def save_load(mod, inp, params, ctx):
     torch.manual_seed(12345)
     fresh = build_model(mod, params, ctx)
     if params['cls'] == 'DeepConvNet':
-        fresh.load(path, dtype=torch.float64, device=ctx['device'])
+        fresh.load(path, dtype=DTYPES[params.get('load_dtype', 'float64')], device=ctx['device'])
     else:
         fresh.load(path)
     outputs['scores_loaded'] = fresh.loss(inp['X'])
