@@ -74,25 +74,31 @@ class Session:
             self.runner = None
 
 
+def _badness(r):
+    """How far an output is from failing (> 1: failed), for picking the one to show."""
+    if r.metric == 'at_least':
+        return r.threshold / max(r.error, 1e-12)
+    return r.error / r.threshold
+
+
+def _described(spec, message):
+    return '%s: %s' % (spec.description, message) if spec.description else message
+
+
 def _summarise(spec, results):
+    if not results:
+        raise RuntimeError('check %s compared no outputs' % spec.id)
     failed = [r for r in results if not r.passed]
-    numeric = [r for r in results if r.error is not None and r.threshold]
-    worst = failed if failed else numeric
-    pick = None
-    scored = [r for r in worst if r.error is not None and r.threshold]
-    if scored:
-        pick = max(scored, key=lambda r: r.error / r.threshold if r.metric != 'at_least' else -r.error)
+    scored = [r for r in (failed or results) if r.error is not None and r.threshold]
+    pick = max(scored, key=_badness) if scored else None
     if failed:
         message = '; '.join(r.text() for r in failed)
     else:
         message = 'all %d outputs match' % len(results)
         if pick is not None:
             message += ' (worst %s)' % pick.text()
-    if spec.description:
-        message = '%s: %s' % (spec.description, message)
     fraction = (len(results) - len(failed)) / len(results)
-    status = 'failed' if failed else 'passed'
-    return status, spec.points * fraction, pick, message
+    return ('failed' if failed else 'passed'), spec.points * fraction, pick, _described(spec, message)
 
 
 def run_check(session, index, spec, ctx):
@@ -125,15 +131,17 @@ def run_check(session, index, spec, ctx):
     base.update(duration_s=round(duration, 3), output=output)
     if status is not None:
         session.stop()
-        return CheckResult(status=status, score=0.0, error=None, threshold=None, message=message, **base)
+        return CheckResult(status=status, score=0.0, error=None, threshold=None,
+                           message=_described(spec, message), **base)
     if not reply.get('ok'):
         err = reply.get('error', {})
         return CheckResult(status='failed' if err.get('api') else 'error', score=0.0, error=None,
-                           threshold=None, message=format_error(err), **base)
+                           threshold=None, message=_described(spec, format_error(err)), **base)
     try:
         actual, meta = read_outputs(out_path)
     except ProtocolError as exc:
-        return CheckResult(status='error', score=0.0, error=None, threshold=None, message=str(exc), **base)
+        return CheckResult(status='error', score=0.0, error=None, threshold=None,
+                           message=_described(spec, str(exc)), **base)
     ctx = dict(ctx, held_out=held_out)
     expected, view, results = EXPECT[spec.procedure](spec, inputs, actual, meta, ctx)
     results = list(results) + [compare_output(out, expected, view, meta, ctx['device'])

@@ -6,7 +6,7 @@ and threshold. Thresholds are the course's, relaxed only where correct code miss
 """
 import math
 
-from ..spec import CheckSpec, Output, Tensor
+from ..spec import COMPONENTS, CheckSpec, Output, Tensor
 
 # The course's thresholds (assignment_api.md §2.1), with §7's two relaxations.
 EECS498_THRESHOLDS = {
@@ -363,4 +363,5 @@ def build_checks(thresholds):
     t = thresholds
     checks = (_conv_checks(t) + _pool_checks(t) + _batchnorm_checks(t, False)
               + _batchnorm_checks(t, True) + _kaiming_checks() + _model_checks(t) + _training_checks(t))
+    checks.sort(key=lambda c: COMPONENTS.index(c.component))      # stable: grouped by component
     return _with_points(checks)

@@ -93,7 +93,7 @@ def test_infinite_loop_times_out_and_the_next_checks_still_run():
                    timeout_cap_s=3)
     checks = by_id(report)
     assert checks['conv_forward.s1_p0'].status == 'timeout'
-    assert checks['conv_forward.s1_p0'].message == 'timed out after 3 s'
+    assert checks['conv_forward.s1_p0'].message == 'stride 1, pad 0: timed out after 3 s'
     assert checks['maxpool_forward.3x3_s2_overlap'].status == 'passed'
     assert report.duration_s < 30
 

@@ -291,15 +291,17 @@ BUGS = [
         cols = torch.arange(W_out, device=x.device).view(1, -1) * stride \\
             + idx % ph
 """),
+    Bug('maxpool_bwd_hardcoded_cuda', 'maxpool_backward',
+        'dx buffer moved with a hard-coded .cuda() (the skeleton forbids it; fails on CPU, wrong device on GPU)',
+        old='        dx = torch.zeros(N, C, H * W, dtype=x.dtype, device=x.device)\n',
+        new='        dx = torch.zeros(N, C, H * W, dtype=x.dtype).cuda()\n'),
     # ------------------------------------------------------------ BatchNorm.forward
     # SpatialBatchNorm.forward calls BatchNorm.forward in both bases (the assignment's hint),
-    # so a bug in the statistics also fails spatial_batchnorm_forward. The catalog omits
-    # that edge: its spatial_batchnorm_forward checks have no depends_on ('batchnorm_forward').
+    # so a bug in the statistics also fails spatial_batchnorm_forward (its declared depends_on).
     Bug('bn_fwd_unbiased_variance', 'batchnorm_forward',
         'torch.var default (unbiased, 1/(N-1)) for the batch variance',
         old='            var = (xc ** 2).mean(dim=0)\n',
-        new='            var = torch.var(x, dim=0)\n',
-        also=('spatial_batchnorm_forward',)),
+        new='            var = torch.var(x, dim=0)\n'),
     Bug('bn_fwd_momentum_swapped', 'batchnorm_forward',
         'running = (1 - momentum) * running + momentum * batch',
         old="""\
@@ -309,8 +311,7 @@ BUGS = [
         new="""\
             running_mean = (1 - momentum) * running_mean + momentum * mu
             running_var = (1 - momentum) * running_var + momentum * var
-""",
-        also=('spatial_batchnorm_forward',)),
+"""),
     Bug('bn_fwd_test_uses_batch_stats', 'batchnorm_forward',
         'test mode normalizes with the statistics of the test batch',
         old="""\
@@ -320,13 +321,11 @@ BUGS = [
         new="""\
             std = torch.sqrt(x.var(dim=0, unbiased=False) + eps)
             xc = x - x.mean(dim=0)
-""",
-        also=('spatial_batchnorm_forward',)),
+"""),
     Bug('bn_fwd_eps_outside_sqrt', 'batchnorm_forward',
         'std = sqrt(var) + eps instead of sqrt(var + eps)',
         old='            std = torch.sqrt(var + eps)\n',
-        new='            std = torch.sqrt(var) + eps\n',
-        also=('spatial_batchnorm_forward',)),
+        new='            std = torch.sqrt(var) + eps\n'),
     Bug('bn_fwd_centers_x_in_place', 'batchnorm_forward',
         'x.sub_(mu) to save memory: the output is right but the caller\'s x is overwritten',
         old='            xc = x - mu\n',
@@ -345,13 +344,11 @@ BUGS = [
         base='correct_naive'),
     # ------------------------------------------------------- BatchNorm.backward_alt
     # The vectorized SpatialBatchNorm.backward calls BatchNorm.backward_alt, so its checks
-    # (and, through them, the BN model's) run the buggy code; the catalog's depends_on for
-    # spatial_batchnorm_backward only names batchnorm_backward.
+    # (and, through them, the BN model's) run the buggy code (declared in depends_on).
     Bug('bn_alt_missing_n_factor', 'batchnorm_backward_alt',
         'simplified formula without the N in front of dout',
         old='            dx = (gamma / (N * std)) * (N * dout - dbeta - x_hat * dgamma)\n',
-        new='            dx = (gamma / (N * std)) * (dout - dbeta - x_hat * dgamma)\n',
-        also=('spatial_batchnorm_backward',)),
+        new='            dx = (gamma / (N * std)) * (dout - dbeta - x_hat * dgamma)\n'),
     Bug('bn_alt_sign_error', 'batchnorm_backward_alt',
         'simplified formula with + x_hat * dgamma',
         old='    dx = gamma / (N * torch.sqrt(var + eps)) * (N * dout - dbeta - x_hat * dgamma)\n',
@@ -446,16 +443,14 @@ BUGS = [
         old='        pooled_dim = num_filters * (H // 2) * (W // 2)\n',
         new='        pooled_dim = num_filters * H * W\n'),
     # ------------------------------------------------------------------ DeepConvNet
-    # The loss code is shared with batchnorm=True models, whose reg 3.14 check sees it too.
+    # DeepConvNet's code also runs in the batchnorm=True checks, which declare deep_convnet.
     Bug('deep_half_reg', 'deep_convnet',
         'L2 with the 0.5 factor (loss 0.5*reg*sum W^2, gradient reg*W)',
         old=_V_DEEP_REG_BACKWARD,
         new=_sub(_sub(_V_DEEP_REG_BACKWARD,
                       'loss += self.reg * torch.sum(W * W)', 'loss += 0.5 * self.reg * torch.sum(W * W)'),
-                 'dw + 2 * self.reg *', 'dw + self.reg *', count=2),
-        also=('deep_convnet_batchnorm',)),
-    # Biases start at zero and beta at zero, so only gamma (ones) makes the extra terms
-    # visible: the bug shows in the batchnorm model.
+                 'dw + 2 * self.reg *', 'dw + self.reg *', count=2)),
+    # The grad checks move biases off zero first, so the extra terms are visible.
     Bug('deep_reg_on_all_params', 'deep_convnet',
         'L2 over every parameter (biases, gamma, beta too), in loss and gradients',
         old=_V_DEEP_REG_BACKWARD,
@@ -482,8 +477,7 @@ BUGS = [
         new="""\
             self.params['b%d' % idx] = weight_scale * torch.randn(
                 num_filter, dtype=dtype, device=device)
-""",
-        also=('deep_convnet_batchnorm',)),
+"""),
     # __init__ is shared by batchnorm=True models (their pools shrink the image too).
     Bug('deep_fc_size_ignores_pools', 'deep_convnet',
         'final linear layer sized with the unpooled H x W',
@@ -494,8 +488,7 @@ BUGS = [
 """,
         new="""\
             prev_dim = num_filter
-""",
-        also=('deep_convnet_batchnorm',)),
+"""),
     # __init__ is shared by batchnorm=True models, which the catalog builds with 'kaiming'.
     Bug('deep_kaiming_ignored', 'deep_convnet',
         "weight_scale='kaiming' silently replaced by 1e-3",
@@ -508,8 +501,7 @@ BUGS = [
         if isinstance(weight_scale, str):
             weight_scale = 1e-3  # TODO: kaiming
         prev_dim = C
-""",
-        also=('deep_convnet_batchnorm',)),
+"""),
     Bug('deep_bn_mode_never_test', 'deep_convnet_batchnorm',
         "bn_param['mode'] never set: scores with y=None still use batch statistics",
         old="""\
