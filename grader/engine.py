@@ -151,6 +151,12 @@ def run_check(session, index, spec, ctx):
                        threshold=pick.threshold if pick else None, message=message, **base)
 
 
+def skipped(spec, message):
+    return CheckResult(id=spec.id, component=spec.component, status='skipped', score=0.0,
+                       max_score=spec.points, error=None, threshold=None, message=message,
+                       description=spec.description, visibility=spec.visibility)
+
+
 def add_dependency_hints(report, specs):
     if report.submission_error:
         return
@@ -189,9 +195,18 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, python=sys.
     job = Job(source, profile, base_dir)
     session = Session(job, device, python, import_timeout_s)
     ctx = {'profile': profile, 'device': device}
+    # Restarts after timeouts re-import the file: one budget bounds the whole submission.
+    deadline = started + import_timeout_s + sum(spec.timeout_s for spec in specs)
     try:
         for index, spec in enumerate(specs):
-            report.checks.append(run_check(session, index, spec, ctx))
+            left = deadline - time.monotonic()
+            if left <= 1.0:
+                report.checks.append(skipped(spec, 'not run: the submission used up its time budget of %.0f s'
+                                             % (deadline - started)))
+                continue
+            session.import_timeout_s = min(import_timeout_s, left)
+            report.checks.append(run_check(session, index, replace(spec, timeout_s=min(spec.timeout_s, left)),
+                                           ctx))
     finally:
         session.stop()
         job.cleanup()

@@ -145,3 +145,16 @@ def test_undecodable_file():
     report = grade(b'x = "\xff\xfe"\n', PROFILE, only=['conv_forward.s1_p0'])
     assert report.submission_error.startswith('could not import your file: SyntaxError')
     assert 'utf-8' in report.submission_error and 'line 1' in report.submission_error
+
+
+def test_whole_submission_is_bounded_by_its_time_budget():
+    # Every check hangs and every restart re-imports slowly: the budget (import + sum of timeouts) holds.
+    source = b'import time\ntime.sleep(2)\n' + patched(CONV_RETURN, '        while True:\n            pass\n'
+                                                         + CONV_RETURN)
+    report = grade(source, PROFILE, only=['conv_forward'], timeout_cap_s=1, import_timeout_s=3)
+    statuses = [c.status for c in report.checks]
+    assert statuses[0] == 'timeout' and statuses[-1] in ('skipped', 'error', 'timeout')
+    assert 'skipped' in statuses
+    assert report.duration_s <= 3 + 6 * 1 + 2       # budget plus the last check's teardown
+    skipped = [c for c in report.checks if c.status == 'skipped']
+    assert skipped[0].message == 'not run: the submission used up its time budget of 9 s'
