@@ -3,9 +3,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test bench grade-demo clean
+.PHONY: install system test bench grade-demo clean
 
-install: $(STAMP)
+install: system $(STAMP)
+
+# The sandbox's system parts: bubblewrap and the unprivileged `sandbox` user (root only; skipped otherwise).
+system:
+	@if [ "$$(id -u)" = 0 ]; then \
+	    command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap); \
+	    id sandbox >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin sandbox; \
+	else echo "not root: bubblewrap and the sandbox user must already exist for the strict sandbox"; fi
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -5,6 +5,7 @@ import sys
 
 from .catalog import DEFAULT_PROFILE, PROFILES
 from .engine import grade
+from .sandbox import SandboxConfig, SandboxUnavailable
 from .submission import SubmissionError, load_source
 
 
@@ -21,6 +22,8 @@ def parse_args(argv):
     g.add_argument('--only', action='append', metavar='COMPONENT', help='grade only these components or check ids')
     g.add_argument('--train-time-limit', type=float, metavar='S',
                    help='time limit of the solver training check in seconds (catalog default: 10)')
+    g.add_argument('--sandbox', default='auto', choices=('auto', 'strict', 'weak'),
+                   help='strict: bubblewrap required; weak: no namespaces; auto: strict where possible')
     g.add_argument('--quiet', action='store_true', help='print only the totals')
     return parser.parse_args(argv)
 
@@ -39,9 +42,14 @@ def main(argv=None):
         print('error: %s' % exc, file=sys.stderr)
         return 2
     reports = []
+    config = SandboxConfig(mode=args.sandbox, gpu=args.device == 'cuda')
     for path, source in sources:
-        report = grade(source, profile, device=args.device, skip_slow=args.skip_slow, only=args.only,
-                       train_time_limit_s=args.train_time_limit)
+        try:
+            report = grade(source, profile, device=args.device, skip_slow=args.skip_slow, only=args.only,
+                           train_time_limit_s=args.train_time_limit, sandbox=config)
+        except SandboxUnavailable as exc:
+            print('error: %s' % str(exc).replace('\n', ' '), file=sys.stderr)
+            return 2
         reports.append(report)
         if len(sources) > 1:
             print('== %s' % path)

@@ -3,7 +3,6 @@
 The student module is imported only by the runner process; this side only reads the
 tensors it returns, computes expected values with reference/ and scores them.
 """
-import sys
 import time
 from dataclasses import replace
 
@@ -14,7 +13,10 @@ from .expect import EXPECT, make_inputs
 from .inputs import build_inputs
 from .job import Job
 from .launch import Runner, RunnerGone, RunnerTimeout
-from .protocol import ProtocolError, read_outputs, write_inputs
+from .protocol import ProtocolError, decode_outputs, encode_inputs
+from .sandbox import SandboxConfig, SandboxUnavailable, plan
+
+RUNNER_START_TIMEOUT_S = 120.0      # torch import inside the sandbox, before any student code
 from .report import CheckResult, Report
 
 COMPONENT_NAMES = {
@@ -44,8 +46,8 @@ def format_error(err):
 class Session:
     """The current runner process; restarted after a timeout or a crash."""
 
-    def __init__(self, job, device, python, import_timeout_s):
-        self.job, self.device, self.python = job, device, python
+    def __init__(self, job, device, plan_, import_timeout_s):
+        self.job, self.device, self.plan = job, device, plan_
         self.import_timeout_s = import_timeout_s
         self.runner = None
         self.import_error = ''
@@ -53,10 +55,15 @@ class Session:
     def ensure(self):
         if self.runner is not None or self.import_error:
             return
-        self.runner = Runner(self.job, self.job.module, self.job.solver_module, self.device, self.python)
+        self.runner = Runner(self.job, self.device, self.plan)
         try:
-            self.runner.request(None, self.import_timeout_s)
-            reply = self.runner.request({'op': 'import'}, self.import_timeout_s)
+            self.runner.request(None, RUNNER_START_TIMEOUT_S)
+        except (RunnerTimeout, RunnerGone) as exc:
+            tail = self.job.read_output(0, self.runner.output_size()[1], 'stderr', limit=1500)
+            self.stop()
+            raise SandboxUnavailable('the runner did not start (%s): %s' % (exc or 'timeout', tail)) from None
+        try:
+            reply, _ = self.runner.request({'op': 'import'}, self.import_timeout_s)
         except RunnerTimeout:
             self.import_error = ('importing your file did not finish within %g s (a loop or a long '
                                  'computation at module level?)' % self.import_timeout_s)
@@ -106,8 +113,6 @@ def run_check(session, index, spec, ctx):
     base = dict(id=spec.id, component=spec.component, max_score=spec.points, description=spec.description,
                 visibility=spec.visibility)
     inputs, held_out = make_inputs(spec, build_inputs)
-    in_path, out_path = session.job.io_path(index, 'in'), session.job.io_path(index, 'out')
-    write_inputs(in_path, inputs)
     session.ensure()
     if session.import_error:
         return CheckResult(status='error', score=0.0, error=None, threshold=None,
@@ -116,10 +121,10 @@ def run_check(session, index, spec, ctx):
     before = runner.output_size()
     started = time.monotonic()
     request = {'op': 'run', 'check': spec.id, 'procedure': spec.procedure, 'params': dict(spec.params),
-               'seed': spec.seed, 'inputs': in_path, 'outputs': out_path}
+               'seed': spec.seed}
     status, reply = None, None
     try:
-        reply = runner.request(request, spec.timeout_s)
+        reply, payload = runner.request(request, spec.timeout_s, encode_inputs(inputs))
     except RunnerTimeout:
         status, message = 'timeout', 'timed out after %g s' % spec.timeout_s
     except RunnerGone as exc:
@@ -138,7 +143,7 @@ def run_check(session, index, spec, ctx):
         return CheckResult(status='failed' if err.get('api') else 'error', score=0.0, error=None,
                            threshold=None, message=_described(spec, format_error(err)), **base)
     try:
-        actual, meta = read_outputs(out_path)
+        actual, meta = decode_outputs(payload)
     except ProtocolError as exc:
         return CheckResult(status='error', score=0.0, error=None, threshold=None,
                            message=_described(spec, str(exc)), **base)
@@ -182,9 +187,13 @@ def select_checks(profile, skip_slow=False, only=None, train_time_limit_s=None):
     return checks
 
 
-def grade(source, profile, device='cpu', skip_slow=False, only=None, python=sys.executable,
+def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=SandboxConfig(),
           import_timeout_s=60.0, base_dir=None, train_time_limit_s=None, timeout_cap_s=None):
-    """Grade one submission's source bytes with a profile -> Report."""
+    """Grade one submission's source bytes with a profile -> Report.
+
+    Raises SandboxUnavailable when the sandbox config demands what this machine lacks.
+    """
+    plan_ = plan(sandbox)
     # The trusted side's tensors are small; more threads only fight the runner for the cores.
     torch.set_num_threads(1)
     started = time.monotonic()
@@ -192,8 +201,8 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, python=sys.
     specs = select_checks(profile, skip_slow, only, train_time_limit_s)
     if timeout_cap_s is not None:
         specs = [replace(c, timeout_s=min(c.timeout_s, timeout_cap_s)) for c in specs]
-    job = Job(source, profile, base_dir)
-    session = Session(job, device, python, import_timeout_s)
+    job = Job(source, profile, base_dir, uid=plan_.uid)
+    session = Session(job, device, plan_, import_timeout_s)
     ctx = {'profile': profile, 'device': device}
     # Restarts after timeouts re-import the file: one budget bounds the whole submission.
     deadline = started + import_timeout_s + sum(spec.timeout_s for spec in specs)

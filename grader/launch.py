@@ -1,92 +1,130 @@
-"""Trusted side of the runner protocol: start the runner process, talk to it, kill it.
+"""Trusted side of the runner protocol: start the sandboxed runner, talk to it, kill it.
 
-The runner is a separate process (its own session, so the whole group can be killed)
-with a clean environment. The sandbox issue wraps `command` in isolation layers; nothing
-else here needs to change for that.
+Messages are one JSON line plus `payload` bytes each way; replies are size-capped and
+read with a deadline. The runner runs in its own session (the whole group can be killed)
+with a clean environment, inside the layers grader/sandbox.py sets up.
 """
 import json
 import os
 import select
 import signal
 import subprocess
-import sys
 import time
+import uuid
+
+from . import sandbox
 
 RUNNER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'runner')
+MAX_REPLY_BYTES = 256 * 1024 * 1024
 
 
 class RunnerGone(Exception):
-    """The runner exited or closed its pipe before answering."""
+    """The runner exited, closed its pipe or broke the protocol before answering."""
 
 
 class RunnerTimeout(Exception):
     """The runner did not answer in time."""
 
 
-def clean_env():
-    keep = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'LANG': 'C.UTF-8',
-            'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1', 'PYTHONDONTWRITEBYTECODE': '1',
-            'PYTHONHASHSEED': '0', 'MPLBACKEND': 'Agg', 'HOME': '/nonexistent'}
-    return keep
+def clean_env(home):
+    return {'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8', 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1',
+            'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '0', 'MPLBACKEND': 'Agg', 'HOME': home}
 
 
 class Runner:
     """One runner process serving one submission's checks in order."""
 
-    def __init__(self, job, module, solver_module, device='cpu', python=sys.executable):
-        self.job = job
+    def __init__(self, job, device, plan):
+        self.job, self.plan = job, plan
         cmd_r, self._cmd_w = os.pipe()
         self._reply_r, reply_w = os.pipe()
         self.stdout = open(os.path.join(job.root, 'stdout.txt'), 'ab')
         self.stderr = open(os.path.join(job.root, 'stderr.txt'), 'ab')
-        command = [python, '-u', '-B', os.path.join(job.runner_dir, 'main.py'),
-                   '--submission', job.submission_dir, '--module', module,
-                   '--solver-module', solver_module, '--device', device,
-                   '--cmd-fd', str(cmd_r), '--reply-fd', str(reply_w)]
-        self.proc = subprocess.Popen(command, cwd=job.scratch_dir, env=clean_env(), stdin=subprocess.DEVNULL,
-                                     stdout=self.stdout, stderr=self.stderr, pass_fds=(cmd_r, reply_w),
-                                     start_new_session=True)
+        self.cgroup = sandbox.Cgroup(plan.cgroup, 'job-' + uuid.uuid4().hex, plan.config) if plan.cgroup else None
+        if plan.strict:
+            inside = sandbox.JOB_ROOT
+            sub, run_dir, cwd = inside + '/submission', inside + '/runner', None
+        else:
+            sub, run_dir, cwd = job.submission_dir, job.runner_dir, job.scratch_dir
+        args = ['-u', '-B', os.path.join(run_dir, 'main.py'), '--submission', sub, '--module', job.module,
+                '--solver-module', job.solver_module, '--device', device,
+                '--cmd-fd', str(cmd_r), '--reply-fd', str(reply_w)] + (['--seccomp'] if plan.config.seccomp else [])
+        if plan.strict:
+            env = clean_env(sandbox.JOB_ROOT)
+            argv = sandbox.bwrap_argv(plan, [(job.submission_dir, sub), (job.runner_dir, run_dir)], args, env)
+        else:
+            env = clean_env(job.scratch_dir)
+            argv = [sandbox.python_inside(plan)] + args
+        self.proc = subprocess.Popen(
+            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=self.stdout, stderr=self.stderr,
+            pass_fds=(cmd_r, reply_w), start_new_session=True,
+            preexec_fn=sandbox._preexec(plan, self.cgroup.dirs if self.cgroup else ()))
         os.close(cmd_r)
         os.close(reply_w)
+        os.set_blocking(self._cmd_w, False)
         self._buffer = b''
 
-    def request(self, obj, timeout_s):
-        """Send one command, wait for its reply; RunnerTimeout or RunnerGone otherwise."""
+    def request(self, obj, timeout_s, payload=b''):
+        """Send one command (None: just wait), return (reply, payload); RunnerTimeout / RunnerGone."""
+        deadline = time.monotonic() + timeout_s
         if obj is not None:
+            self._write_all(json.dumps(dict(obj, payload=len(payload))).encode() + b'\n' + payload, deadline)
+        self._read_until(lambda: b'\n' in self._buffer, deadline, 1 << 20)
+        header, self._buffer = self._buffer.split(b'\n', 1)
+        try:
+            reply = json.loads(header)
+            size = int(reply['payload'])
+        except (ValueError, KeyError, TypeError):
+            raise RunnerGone('the runner sent an unreadable reply') from None
+        if not isinstance(reply, dict) or not 0 <= size <= MAX_REPLY_BYTES:
+            raise RunnerGone('the runner sent a reply larger than %d MiB' % (MAX_REPLY_BYTES >> 20))
+        self._read_until(lambda: len(self._buffer) >= size, deadline, size)
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return reply, data
+
+    def _write_all(self, data, deadline):
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RunnerTimeout()
+            _, ready, _ = select.select([], [self._cmd_w], [], left)
+            if not ready:
+                continue
             try:
-                os.write(self._cmd_w, (json.dumps(obj) + '\n').encode())
+                view = view[os.write(self._cmd_w, view[:1 << 16]):]
+            except BlockingIOError:
+                continue
             except OSError:
                 raise RunnerGone(self.exit_description()) from None
-        deadline = time.monotonic() + timeout_s
-        while b'\n' not in self._buffer:
+
+    def _read_until(self, done, deadline, cap):
+        while not done():
             left = deadline - time.monotonic()
             if left <= 0:
                 raise RunnerTimeout()
             ready, _, _ = select.select([self._reply_r], [], [], left)
             if not ready:
                 continue
-            chunk = os.read(self._reply_r, 65536)
+            chunk = os.read(self._reply_r, 1 << 20)
             if not chunk:
                 raise RunnerGone(self.exit_description())
             self._buffer += chunk
-            if len(self._buffer) > 1 << 20:
+            if len(self._buffer) > cap + (1 << 20):
                 raise RunnerGone('the runner sent an oversized reply')
-        line, self._buffer = self._buffer.split(b'\n', 1)
-        try:
-            reply = json.loads(line)
-        except ValueError:
-            raise RunnerGone('the runner sent an unreadable reply') from None
-        if not isinstance(reply, dict):
-            raise RunnerGone('the runner sent an unreadable reply')
-        return reply
+        return True
 
     def exit_description(self):
         try:
             code = self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return 'the runner stopped answering'
+        if self.cgroup is not None and self.cgroup.oom_killed():
+            return 'the process ran out of memory (limit %d MiB)' % self.plan.config.memory_mib
         if code < 0:
             return 'the process was killed by signal %s' % signal.Signals(-code).name
+        if code > 128 and self.plan.strict:        # bwrap reports the child's signal as 128 + n
+            return 'the process was killed by signal %s' % signal.Signals(code - 128).name
         return 'the process exited with status %d' % code
 
     def output_size(self):
@@ -99,6 +137,8 @@ class Runner:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if self.cgroup is not None:
+            self.cgroup.kill()
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:

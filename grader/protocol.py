@@ -1,36 +1,25 @@
-"""Tensors across the runner boundary: safetensors only, size-capped, no symlinks followed."""
+"""Tensors across the runner boundary: safetensors bytes only, validated when read, never pickle."""
 import json
-import os
 
-from safetensors.torch import load, save_file
-
-MAX_OUTPUT_BYTES = 256 * 1024 * 1024
+from safetensors.torch import load, save
 
 
 class ProtocolError(Exception):
     pass
 
 
-def write_inputs(path, tensors):
-    save_file({k: v.contiguous() for k, v in tensors.items()}, path)
+def encode_inputs(tensors):
+    return save({k: v.contiguous() for k, v in tensors.items()})
 
 
-def read_outputs(path, max_bytes=MAX_OUTPUT_BYTES):
-    """(tensors, meta) from a runner's output file; ProtocolError when unusable."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError as exc:
-        raise ProtocolError('no output file (%s)' % exc.strerror) from None
-    with os.fdopen(fd, 'rb') as f:
-        if os.fstat(f.fileno()).st_size > max_bytes:
-            raise ProtocolError('outputs larger than %d MiB' % (max_bytes >> 20))
-        data = f.read(max_bytes + 1)
+def decode_outputs(data):
+    """(tensors, meta) from a runner's reply payload; ProtocolError when unusable."""
     try:
         tensors = load(data)
         header_len = int.from_bytes(data[:8], 'little')
         header = json.loads(data[8:8 + header_len])
         meta = json.loads(header.get('__metadata__', {}).get('meta', '{}'))
-    except Exception as exc:       # any malformed file is the runner's fault, not ours
+    except Exception as exc:       # any malformed payload is the runner's fault, not ours
         raise ProtocolError('unreadable outputs: %s' % exc) from None
     if not isinstance(meta, dict):
         raise ProtocolError('unreadable outputs: metadata is not an object')

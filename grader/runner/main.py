@@ -1,9 +1,9 @@
 """The runner: the only process that imports student code.
 
 Started by the trusted side with two pipes: commands come in on --cmd-fd, replies go out
-on --reply-fd, one JSON object per line. Tensors travel as safetensors files in --io.
-Commands: {"op": "import"} and {"op": "run", "check", "procedure", "params", "seed",
-"inputs", "outputs"}. Replies: {"ok": true} or {"ok": false, "error": {...}}.
+on --reply-fd. Each message is one JSON line followed by `payload` bytes (safetensors).
+Commands: {"op": "import"} and {"op": "run", "check", "procedure", "params", "seed", "payload"}.
+Replies: {"ok": true, "payload": N} or {"ok": false, "error": {...}}.
 """
 import argparse
 import json
@@ -28,9 +28,10 @@ def describe(exc, student_file):
     return info
 
 
-def save_outputs(path, outputs, meta):
+def encode_outputs(outputs, meta):
+    """safetensors bytes of the tensor outputs; non-tensors and devices go in the metadata."""
     import torch
-    from safetensors.torch import save_file
+    from safetensors.torch import save
     tensors, other, devices = {}, {}, {}
     for name, value in outputs.items():
         if isinstance(value, torch.Tensor):
@@ -43,18 +44,14 @@ def save_outputs(path, outputs, meta):
         else:
             other[name] = type(value).__name__
     meta = dict(meta, non_tensors=other, devices=devices)
-    save_file(tensors, path, metadata={'meta': json.dumps(meta)})
+    return save(tensors, metadata={'meta': json.dumps(meta)})
 
 
-def run(request, module, ctx):
-    import torch
-    from safetensors.torch import load_file
-    import procedures
-    inputs = {k: v.to(ctx['device']) for k, v in load_file(request['inputs']).items()}
-    torch.manual_seed(request['seed'])
-    random.seed(request['seed'])
-    outputs, meta = procedures.PROCEDURES[request['procedure']](module, inputs, request['params'], ctx)
-    save_outputs(request['outputs'], outputs, meta)
+def read_exactly(stream, n):
+    data = stream.read(n)
+    if data is None or len(data) != n:
+        raise EOFError('command payload cut short')
+    return data
 
 
 def main():
@@ -65,41 +62,57 @@ def main():
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--cmd-fd', type=int, required=True)
     parser.add_argument('--reply-fd', type=int, required=True)
+    parser.add_argument('--seccomp', action='store_true')
     args = parser.parse_args()
-    commands = os.fdopen(args.cmd_fd, 'r')
-    replies = os.fdopen(args.reply_fd, 'w', buffering=1)
+    commands = os.fdopen(args.cmd_fd, 'rb')
+    replies = os.fdopen(args.reply_fd, 'wb')
     sys.stdin = open(os.devnull)
     import procedures
     import stubs
     import torch
+    from safetensors.torch import load
     torch.set_num_threads(1)
+    if args.device == 'cuda':
+        torch.zeros(1, device='cuda')          # initialise CUDA before the filter goes on
     stubs.install()
+    if args.seccomp:
+        import confine
+        confine.install()
     sys.path.insert(0, args.submission)
 
     student_file = os.path.abspath(os.path.join(args.submission, args.module + '.py'))
     ctx = {'device': args.device, 'workdir': os.getcwd()}
     module = None
 
-    def reply(obj):
+    def reply(obj, payload=b''):
         sys.stdout.flush()
         sys.stderr.flush()
-        replies.write(json.dumps(obj) + '\n')
+        obj['payload'] = len(payload)
+        replies.write(json.dumps(obj).encode() + b'\n' + payload)
+        replies.flush()
 
     reply({'ok': True, 'ready': True})
     for line in commands:
         request = json.loads(line)
+        payload = read_exactly(commands, request.get('payload', 0))
         try:
             if request['op'] == 'import':
                 import importlib
                 module = importlib.import_module(args.module)
                 ctx['solver_module'] = importlib.import_module(args.solver_module)
-            else:
-                run(request, module, ctx)
-            reply({'ok': True})
+                reply({'ok': True})
+                continue
+            inputs = {k: v.to(args.device) for k, v in load(payload).items()}
+            torch.manual_seed(request['seed'])
+            random.seed(request['seed'])
+            outputs, meta = procedures.PROCEDURES[request['procedure']](module, inputs, request['params'], ctx)
+            encoded = encode_outputs(outputs, meta)
         except procedures.ApiError as exc:
             reply({'ok': False, 'error': dict(describe(exc, student_file), api=True)})
         except BaseException as exc:          # SystemExit and KeyboardInterrupt from student code too
             reply({'ok': False, 'error': describe(exc, student_file)})
+        else:
+            reply({'ok': True}, encoded)
 
 
 if __name__ == '__main__':

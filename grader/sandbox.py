@@ -1,0 +1,262 @@
+"""Isolation layers around the runner process (trusted side).
+
+Layers, each configurable, each on where the machine supports it:
+  bubblewrap  new user/pid/net/ipc/uts/mount/cgroup namespaces, read-only /usr and interpreter,
+              tmpfs /job holding only the submission, its shims and the runner, tmpfs /tmp;
+  user        an unprivileged uid (`sandbox`), no new privileges (when started as root);
+  rlimits     CPU seconds, processes, file size, open files, core 0, address space (CPU only);
+  cgroup      memory and pids limits (v2 memory.max/pids.max, v1 fallback) when writable;
+  seccomp     installed by the runner itself before the student module loads (runner/confine.py).
+Strict mode requires bubblewrap; weak mode (no namespaces) is used only where bubblewrap is
+missing and strict mode was not demanded, and says so loudly.
+"""
+import ctypes
+import functools
+import glob
+import os
+import pwd
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Optional
+
+JOB_ROOT = '/job'
+VENV_INSIDE = '/opt/venv'
+CGROUP_V2 = '/sys/fs/cgroup'
+CGROUP_V1 = {'memory': '/sys/fs/cgroup/memory', 'pids': '/sys/fs/cgroup/pids'}
+PR_SET_NO_NEW_PRIVS = 38
+
+
+class SandboxUnavailable(Exception):
+    """Strict isolation was demanded but this machine cannot provide it (our problem, not the student's)."""
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    mode: str = 'auto'                      # strict | weak | auto (strict where bubblewrap works)
+    user: Optional[str] = 'sandbox'         # run as this user when started as root; None keeps the uid
+    cpu_time_s: int = 900                   # RLIMIT_CPU of one runner process
+    address_space_mib: Optional[int] = 6144 # RLIMIT_AS; None on GPU workers (CUDA needs a huge space)
+    processes: int = 64                     # RLIMIT_NPROC (per uid) and the cgroup's pids.max
+    file_size_mib: int = 64                 # RLIMIT_FSIZE: captured output and anything written
+    open_files: int = 128                   # RLIMIT_NOFILE
+    memory_mib: int = 4096                  # cgroup memory limit
+    tmp_size_mib: int = 128                 # size of the tmpfs /tmp and /job
+    seccomp: bool = True
+    gpu: bool = False                       # bind /dev/nvidia* and skip RLIMIT_AS
+    bwrap: str = 'bwrap'
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What this machine can do for a config: the layers that will actually be used."""
+    config: SandboxConfig
+    strict: bool
+    uid: Optional[int]
+    gid: Optional[int]
+    cgroup: Optional[str]                  # 'v2', 'v1' or None
+    notes: tuple = ()
+
+    def describe(self):
+        layers = ['bubblewrap namespaces' if self.strict else 'NO namespaces (weak mode)',
+                  'uid %d' % self.uid if self.uid is not None else 'same uid as the grader',
+                  'rlimits', 'cgroup %s' % self.cgroup if self.cgroup else 'no cgroup',
+                  'seccomp' if self.config.seccomp else 'no seccomp']
+        return ', '.join(layers)
+
+
+def _venv_root():
+    return sys.prefix if sys.prefix != sys.base_prefix else None
+
+
+def _cgroup_kind():
+    if os.geteuid() != 0:
+        return None
+    if os.path.exists(os.path.join(CGROUP_V2, 'cgroup.subtree_control')) and \
+            'memory' in open(os.path.join(CGROUP_V2, 'cgroup.controllers')).read():
+        return 'v2'
+    if all(os.access(p, os.W_OK) for p in CGROUP_V1.values()):
+        return 'v1'
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def plan(config):
+    """Resolve a config against this machine; SandboxUnavailable when strict cannot be met."""
+    notes = []
+    uid = gid = None
+    if config.user and os.geteuid() == 0:
+        try:
+            entry = pwd.getpwnam(config.user)
+            uid, gid = entry.pw_uid, entry.pw_gid
+        except KeyError:
+            notes.append('user %r does not exist: code runs as root' % config.user)
+    strict = False
+    if config.mode in ('strict', 'auto'):
+        why = _bwrap_problem(config, uid, gid)
+        if why is None:
+            strict = True
+        elif config.mode == 'strict':
+            raise SandboxUnavailable('strict sandbox unavailable: %s' % why)
+        else:
+            notes.append('bubblewrap unusable (%s)' % why)
+    if config.mode == 'strict' and uid is None and os.geteuid() == 0:
+        raise SandboxUnavailable('strict sandbox needs the unprivileged user %r (see make install)' % config.user)
+    result = Plan(config, strict, uid, gid, _cgroup_kind(), tuple(notes))
+    if not strict:
+        warnings.warn('SANDBOX IN WEAK MODE: student code runs without namespaces (%s). Install bubblewrap '
+                      'and use --sandbox strict for real isolation.' % '; '.join(notes or ['weak mode chosen']),
+                      RuntimeWarning, stacklevel=2)
+    return result
+
+
+def _bwrap_problem(config, uid, gid):
+    if shutil.which(config.bwrap) is None:
+        return 'no %s on PATH' % config.bwrap
+    probe = Plan(config, True, uid, gid, None)
+    argv = bwrap_argv(probe, ro_binds=(), python_args=['-c', 'import importlib.util as u; '
+                                                       'assert u.find_spec("torch") and u.find_spec("safetensors")'])
+    try:
+        proc = subprocess.run(argv, capture_output=True, timeout=30, preexec_fn=_preexec(probe, None),
+                              env={'PATH': '/usr/bin:/bin'})
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    if proc.returncode != 0:
+        return (proc.stderr.decode(errors='replace').strip().splitlines() or ['exit %d' % proc.returncode])[-1]
+    return None
+
+
+def python_inside(plan_):
+    """The interpreter path the runner is started with."""
+    if plan_.strict and _venv_root():
+        return os.path.join(VENV_INSIDE, 'bin', 'python')
+    return sys.executable
+
+
+def bwrap_argv(plan_, ro_binds, python_args, env=None, chdir=JOB_ROOT):
+    """bwrap ... python ARGS; ro_binds are (host path, path inside) pairs placed under the tmpfs /job."""
+    c = plan_.config
+    size = str(c.tmp_size_mib << 20)
+    argv = [c.bwrap, '--unshare-all', '--die-with-parent', '--new-session', '--hostname', 'sandbox',
+            '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64',
+            '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
+            '--proc', '/proc', '--dev', '/dev', '--size', size, '--tmpfs', '/tmp',
+            '--size', size, '--tmpfs', JOB_ROOT]
+    venv = _venv_root()
+    if venv:
+        argv += ['--ro-bind', venv, VENV_INSIDE]
+    elif not sys.executable.startswith('/usr/'):
+        argv += ['--ro-bind', sys.prefix, sys.prefix]
+    for host, inside in ro_binds:
+        argv += ['--ro-bind', host, inside]
+    if c.gpu:
+        for node in sorted(glob.glob('/dev/nvidia*')):
+            argv += ['--dev-bind', node, node]
+    argv += ['--chdir', chdir, '--clearenv']
+    for key, value in sorted((env or {}).items()):
+        argv += ['--setenv', key, value]
+    return argv + [python_inside(plan_)] + list(python_args)
+
+
+def _preexec(plan_, cgroup_dirs):
+    """Runs in the child between fork and exec, as the grader's user."""
+    c = plan_.config
+
+    def apply():
+        for path in cgroup_dirs or ():
+            with open(os.path.join(path, 'cgroup.procs'), 'w') as f:
+                f.write(str(os.getpid()))
+        limits = [(resource.RLIMIT_CPU, (c.cpu_time_s, c.cpu_time_s + 5)),
+                  (resource.RLIMIT_FSIZE, (c.file_size_mib << 20,) * 2),
+                  (resource.RLIMIT_NOFILE, (c.open_files,) * 2),
+                  (resource.RLIMIT_CORE, (0, 0))]
+        if plan_.uid is not None:          # NPROC counts every process of the uid: only for ours
+            limits.append((resource.RLIMIT_NPROC, (c.processes,) * 2))
+        if c.address_space_mib and not c.gpu:
+            limits.append((resource.RLIMIT_AS, (c.address_space_mib << 20,) * 2))
+        for which, value in limits:
+            resource.setrlimit(which, value)
+        if plan_.uid is not None:
+            os.setgroups([])
+            os.setgid(plan_.gid)
+            os.setuid(plan_.uid)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    return apply
+
+
+class Cgroup:
+    """A per-job cgroup with memory and pids limits (v2 or v1); kill() ends every process in it."""
+
+    def __init__(self, kind, name, config):
+        self.dirs = []
+        if kind == 'v2':
+            path = os.path.join(CGROUP_V2, 'grader', name)
+            os.makedirs(path)
+            self._write(path, 'memory.max', config.memory_mib << 20)
+            self._write(path, 'memory.swap.max', 0, optional=True)
+            self._write(path, 'pids.max', config.processes)
+            self.dirs = [path]
+        elif kind == 'v1':
+            mem = os.path.join(CGROUP_V1['memory'], 'grader', name)
+            pids = os.path.join(CGROUP_V1['pids'], 'grader', name)
+            os.makedirs(mem)
+            os.makedirs(pids)
+            self._write(mem, 'memory.limit_in_bytes', config.memory_mib << 20)
+            self._write(mem, 'memory.memsw.limit_in_bytes', config.memory_mib << 20, optional=True)
+            self._write(pids, 'pids.max', config.processes)
+            self.dirs = [mem, pids]
+
+    @staticmethod
+    def _write(path, name, value, optional=False):
+        try:
+            with open(os.path.join(path, name), 'w') as f:
+                f.write(str(value))
+        except OSError:
+            if not optional:
+                raise
+
+    def pids(self):
+        found = set()
+        for path in self.dirs:
+            try:
+                with open(os.path.join(path, 'cgroup.procs')) as f:
+                    found.update(int(line) for line in f if line.strip())
+            except OSError:
+                pass
+        return found
+
+    def oom_killed(self):
+        for path in self.dirs:
+            for name in ('memory.events', 'memory.oom_control'):
+                try:
+                    with open(os.path.join(path, name)) as f:
+                        for line in f:
+                            key, _, value = line.partition(' ')
+                            if key in ('oom_kill', 'oom') and int(value) > 0:
+                                return True
+                except OSError:
+                    continue
+        return False
+
+    def kill(self):
+        for _ in range(20):
+            pids = self.pids()
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.05)
+        for path in self.dirs:
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
+
