@@ -143,6 +143,8 @@ class Runner:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+        if self.cgroup is not None:
+            self.cgroup.remove()
         for fd in (self._cmd_w, self._reply_r):
             try:
                 os.close(fd)

@@ -48,6 +48,7 @@ class SandboxConfig:
     memory_mib: int = 4096                  # cgroup memory limit
     tmp_size_mib: int = 128                 # size of the tmpfs /tmp and /job
     seccomp: bool = True
+    cgroup: bool = True                     # per-job memory/pids cgroup where the machine allows
     gpu: bool = False                       # bind /dev/nvidia* and skip RLIMIT_AS
     bwrap: str = 'bwrap'
 
@@ -107,7 +108,7 @@ def plan(config):
             notes.append('bubblewrap unusable (%s)' % why)
     if config.mode == 'strict' and uid is None and os.geteuid() == 0:
         raise SandboxUnavailable('strict sandbox needs the unprivileged user %r (see make install)' % config.user)
-    result = Plan(config, strict, uid, gid, _cgroup_kind(), tuple(notes))
+    result = Plan(config, strict, uid, gid, _cgroup_kind() if config.cgroup else None, tuple(notes))
     if not strict:
         warnings.warn('SANDBOX IN WEAK MODE: student code runs without namespaces (%s). Install bubblewrap '
                       'and use --sandbox strict for real isolation.' % '; '.join(notes or ['weak mode chosen']),
@@ -244,19 +245,21 @@ class Cgroup:
         return False
 
     def kill(self):
-        for _ in range(20):
-            pids = self.pids()
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.05)
+        """SIGKILL every process in the cgroup (those that left the runner's session too)."""
+        for pid in self.pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def remove(self, timeout_s=5.0):
+        """Wait until the cgroup is empty (killing stragglers), then delete it."""
+        deadline = time.monotonic() + timeout_s
+        while self.pids() and time.monotonic() < deadline:
+            self.kill()
+            time.sleep(0.02)
         for path in self.dirs:
             try:
                 os.rmdir(path)
             except OSError:
                 pass
-

@@ -1,0 +1,3 @@
+# where: conv_forward
+import os
+print('ATTACK: env', sorted(os.environ.items()))

@@ -1,0 +1,97 @@
+"""The sandbox's layers as the student code sees them, and its modes."""
+import json
+import os
+import pwd
+import subprocess
+
+import pytest
+
+from grader.catalog import get_profile
+from grader.engine import grade
+from grader.sandbox import SandboxConfig, SandboxUnavailable, plan
+from tests.conftest import PYTHON, ROOT, read_submission
+
+pytestmark = pytest.mark.slow
+PROFILE = get_profile('eecs498')
+ONLY = ['conv_forward.s1_p0', 'maxpool_forward.3x3_s2_overlap']
+BASE = read_submission('correct_vectorized').decode()
+INSPECT = '''
+import json as _json, os as _os, resource as _r, socket as _s, sys as _sys
+def _view():
+    lim = {n: _r.getrlimit(getattr(_r, n)) for n in ('RLIMIT_CPU', 'RLIMIT_NPROC', 'RLIMIT_FSIZE',
+                                                    'RLIMIT_NOFILE', 'RLIMIT_CORE', 'RLIMIT_AS')}
+    status = dict(l.split(':', 1) for l in open('/proc/self/status').read().splitlines() if ':' in l)
+    try:
+        _s.socket(_s.AF_INET, _s.SOCK_STREAM)
+        sock = 'allowed'
+    except OSError as e:
+        sock = e.strerror
+    return {'uid': _os.getuid(), 'pid': _os.getpid(), 'root': sorted(_os.listdir('/')),
+            'job': sorted(_os.listdir('/job')) if _os.path.isdir('/job') else None, 'cwd': _os.getcwd(),
+            'limits': lim, 'seccomp': status['Seccomp'].strip(), 'nnp': status['NoNewPrivs'].strip(),
+            'net': [l.split(':')[0].strip() for l in open('/proc/net/dev').read().splitlines()[2:]],
+            'socket': sock, 'env': sorted(_os.environ), 'exe': _sys.executable}
+print('VIEW ' + _json.dumps(_view()))
+'''
+
+
+def test_strict_sandbox_view_from_inside():
+    config = SandboxConfig(mode='strict')
+    _, view = grade_view(config)
+    sandbox_uid = pwd.getpwnam('sandbox').pw_uid
+    assert view['uid'] == sandbox_uid
+    assert view['pid'] <= 4                                   # a pid namespace of its own
+    assert set(view['root']) <= {'usr', 'lib', 'lib64', 'bin', 'sbin', 'proc', 'dev', 'tmp', 'job', 'opt'}
+    assert view['job'] == ['runner', 'submission'] and view['cwd'] == '/job'
+    assert view['net'] == ['lo'] and view['socket'] == 'Operation not permitted'
+    assert view['seccomp'] == '2' and view['nnp'] == '1'
+    assert view['limits']['RLIMIT_NPROC'] == [64, 64] and view['limits']['RLIMIT_CORE'] == [0, 0]
+    assert view['limits']['RLIMIT_AS'] == [6144 << 20] * 2
+    assert view['limits']['RLIMIT_FSIZE'] == [64 << 20] * 2 and view['limits']['RLIMIT_NOFILE'] == [128, 128]
+    assert set(view['env']) == {'HOME', 'LANG', 'MKL_NUM_THREADS', 'MPLBACKEND', 'OMP_NUM_THREADS', 'PATH',
+                                'PYTHONDONTWRITEBYTECODE', 'PYTHONHASHSEED', 'PWD'}
+    assert ROOT not in json.dumps(view)                       # the project's path is nowhere inside
+
+
+def grade_view(config):
+    """Grade a file that prints what it sees at import time; the import output lands in the first check."""
+    source = BASE.replace('    def forward(x, w, b, conv_param):\n',
+                          '    def forward(x, w, b, conv_param):\n        _show()\n', 1)
+    source = source.replace('from fully_connected_networks import Linear_ReLU, Linear, Solver, adam, ReLU\n',
+                            'from fully_connected_networks import Linear_ReLU, Linear, Solver, adam, ReLU\n'
+                            + INSPECT.replace("print('VIEW ' + _json.dumps(_view()))",
+                                              "def _show():\n    print('VIEW ' + _json.dumps(_view()))"), 1)
+    report = grade(source.encode(), PROFILE, only=ONLY[:1], sandbox=config)
+    check = report.checks[0]
+    assert check.status == 'passed', check.message
+    return report, json.loads(check.output.split('VIEW ', 1)[1].splitlines()[0])
+
+
+def test_weak_mode_keeps_user_rlimits_and_seccomp_and_says_so():
+    config = SandboxConfig(mode='weak')
+    with pytest.warns(RuntimeWarning, match='SANDBOX IN WEAK MODE'):
+        _, view = grade_view(config)
+    assert view['uid'] == pwd.getpwnam('sandbox').pw_uid
+    assert view['seccomp'] == '2' and view['socket'] == 'Operation not permitted'
+    assert view['limits']['RLIMIT_NPROC'] == [64, 64]
+    assert 'etc' in view['root']                              # no mount namespace: the weakness it admits
+
+
+def test_strict_mode_refuses_to_run_without_bubblewrap():
+    with pytest.raises(SandboxUnavailable, match='no /nonexistent/bwrap on PATH'):
+        plan(SandboxConfig(mode='strict', bwrap='/nonexistent/bwrap'))
+
+
+def test_auto_mode_falls_back_loudly():
+    with pytest.warns(RuntimeWarning, match='bubblewrap unusable'):
+        result = plan(SandboxConfig(mode='auto', bwrap='/nonexistent/bwrap'))
+    assert not result.strict and 'weak mode' in result.describe()
+
+
+def test_cli_strict_without_bubblewrap_exits_2():
+    env = dict(os.environ, PATH='/nonexistent')
+    proc = subprocess.run([PYTHON, '-m', 'grader', 'grade', 'tests/submissions/correct_vectorized',
+                           '--sandbox', 'strict', '--only', 'conv_forward'], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == 'error: strict sandbox unavailable: no bwrap on PATH'
