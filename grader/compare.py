@@ -15,6 +15,7 @@ class OutputResult:
     error: Optional[float] = None
     threshold: Optional[float] = None
     message: str = ''
+    gate: bool = False
 
     def text(self):
         if self.message:
@@ -43,6 +44,12 @@ def compare_equal(name, got, want):
 
 def compare_output(out, expected, actual, meta, device):
     """One Output spec against the expected and actual tensors."""
+    result = _compare(out, expected, actual, meta, device)
+    result.gate = out.gate
+    return result
+
+
+def _compare(out, expected, actual, meta, device):
     name, metric = out.name, out.metric
     if name not in actual:
         kind = meta.get('non_tensors', {}).get(name)

@@ -4,6 +4,7 @@ The student module is imported only by the runner process; this side only reads 
 tensors it returns, computes expected values with reference/ and scores them.
 """
 import time
+import traceback
 from dataclasses import replace
 
 import torch
@@ -13,7 +14,7 @@ from .expect import EXPECT, make_inputs
 from .inputs import build_inputs
 from .job import Job
 from .launch import Runner, RunnerGone, RunnerTimeout
-from .protocol import ProtocolError, decode_outputs, encode_inputs
+from .protocol import ProtocolError, clean_error, decode_outputs, encode_inputs
 from .sandbox import SandboxConfig, SandboxUnavailable, plan
 
 RUNNER_START_TIMEOUT_S = 120.0      # torch import inside the sandbox, before any student code
@@ -34,6 +35,7 @@ COMPONENT_NAMES = {
 
 
 def format_error(err):
+    err = clean_error(err)
     text = '%s: %s' % (err.get('type', 'Error'), err.get('message', ''))
     if err.get('api'):
         text = err.get('message', '')
@@ -89,6 +91,8 @@ def _badness(r):
 
 
 def _described(spec, message):
+    """One line (a message can never forge table lines), prefixed with the configuration."""
+    message = ' '.join(str(message).split())
     return '%s: %s' % (spec.description, message) if spec.description else message
 
 
@@ -104,7 +108,10 @@ def _summarise(spec, results):
         message = 'all %d outputs match' % len(results)
         if pick is not None:
             message += ' (worst %s)' % pick.text()
-    fraction = (len(results) - len(failed)) / len(results)
+    graded = [r for r in results if not r.gate] or results
+    fraction = sum(r.passed for r in graded) / len(graded)
+    if any(r.gate and not r.passed for r in results):
+        fraction *= 0.5
     return ('failed' if failed else 'passed'), spec.points * fraction, pick, _described(spec, message)
 
 
@@ -138,8 +145,12 @@ def run_check(session, index, spec, ctx):
         session.stop()
         return CheckResult(status=status, score=0.0, error=None, threshold=None,
                            message=_described(spec, message), **base)
+    if reply.get('check') != spec.id:
+        session.stop()
+        return CheckResult(status='error', score=0.0, error=None, threshold=None,
+                           message=_described(spec, 'the runner answered out of turn'), **base)
     if not reply.get('ok'):
-        err = reply.get('error', {})
+        err = clean_error(reply.get('error'))
         return CheckResult(status='failed' if err.get('api') else 'error', score=0.0, error=None,
                            threshold=None, message=_described(spec, format_error(err)), **base)
     try:
@@ -148,9 +159,14 @@ def run_check(session, index, spec, ctx):
         return CheckResult(status='error', score=0.0, error=None, threshold=None,
                            message=_described(spec, str(exc)), **base)
     ctx = dict(ctx, held_out=held_out)
-    expected, view, results = EXPECT[spec.procedure](spec, inputs, actual, meta, ctx)
-    results = list(results) + [compare_output(out, expected, view, meta, ctx['device'])
-                               for out in spec.outputs if out.name in expected]
+    try:
+        expected, view, results = EXPECT[spec.procedure](spec, inputs, actual, meta, ctx)
+        results = list(results) + [compare_output(out, expected, view, meta, ctx['device'])
+                                   for out in spec.outputs if out.name in expected]
+    except Exception as exc:      # odd values the checks above let through: a verdict, logged for us
+        traceback.print_exc()
+        return CheckResult(status='error', score=0.0, error=None, threshold=None, message=_described(
+            spec, 'could not evaluate the returned values (%s: %s)' % (type(exc).__name__, exc)), **base)
     status, score, pick, message = _summarise(spec, results)
     return CheckResult(status=status, score=score, error=pick.error if pick else None,
                        threshold=pick.threshold if pick else None, message=message, **base)

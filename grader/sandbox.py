@@ -7,8 +7,8 @@ Layers, each configurable, each on where the machine supports it:
   rlimits     CPU seconds, processes, file size, open files, core 0, address space (CPU only);
   cgroup      memory and pids limits (v2 memory.max/pids.max, v1 fallback) when writable;
   seccomp     installed by the runner itself before the student module loads (runner/confine.py).
-Strict mode requires bubblewrap; weak mode (no namespaces) is used only where bubblewrap is
-missing and strict mode was not demanded, and says so loudly.
+Strict mode requires bubblewrap; auto mode falls back to weak mode (no namespaces) only where
+bubblewrap is not installed, and says so loudly; a bubblewrap that fails is an error.
 """
 import ctypes
 import functools
@@ -42,7 +42,8 @@ class SandboxConfig:
     user: Optional[str] = 'sandbox'         # run as this user when started as root; None keeps the uid
     cpu_time_s: int = 900                   # RLIMIT_CPU of one runner process
     address_space_mib: Optional[int] = 6144 # RLIMIT_AS; None on GPU workers (CUDA needs a huge space)
-    processes: int = 64                     # RLIMIT_NPROC (per uid) and the cgroup's pids.max
+    processes: int = 64                     # the cgroup's pids.max; RLIMIT_NPROC where there is no cgroup
+    processes_per_uid: int = 4096           # RLIMIT_NPROC with a cgroup: every job shares the uid
     file_size_mib: int = 64                 # RLIMIT_FSIZE: captured output and anything written
     open_files: int = 128                   # RLIMIT_NOFILE
     memory_mib: int = 4096                  # cgroup memory limit
@@ -98,14 +99,14 @@ def plan(config):
         except KeyError:
             notes.append('user %r does not exist: code runs as root' % config.user)
     strict = False
-    if config.mode in ('strict', 'auto'):
+    if config.mode == 'auto' and shutil.which(config.bwrap) is None:
+        notes.append('no %s on PATH' % config.bwrap)
+    elif config.mode in ('strict', 'auto'):
+        # A failing probe is an error, never a silent downgrade (it may be another job's fork bomb).
         why = _bwrap_problem(config, uid, gid)
-        if why is None:
-            strict = True
-        elif config.mode == 'strict':
+        if why is not None:
             raise SandboxUnavailable('strict sandbox unavailable: %s' % why)
-        else:
-            notes.append('bubblewrap unusable (%s)' % why)
+        strict = True
     if config.mode == 'strict' and uid is None and os.geteuid() == 0:
         raise SandboxUnavailable('strict sandbox needs the unprivileged user %r (see make install)' % config.user)
     result = Plan(config, strict, uid, gid, _cgroup_kind() if config.cgroup else None, tuple(notes))
@@ -119,7 +120,7 @@ def plan(config):
 def _bwrap_problem(config, uid, gid):
     if shutil.which(config.bwrap) is None:
         return 'no %s on PATH' % config.bwrap
-    probe = Plan(config, True, uid, gid, None)
+    probe = Plan(config, True, uid, gid, _cgroup_kind() if config.cgroup else None)
     argv = bwrap_argv(probe, ro_binds=(), python_args=['-c', 'import importlib.util as u; '
                                                        'assert u.find_spec("torch") and u.find_spec("safetensors")'])
     try:
@@ -176,8 +177,9 @@ def _preexec(plan_, cgroup_dirs):
                   (resource.RLIMIT_FSIZE, (c.file_size_mib << 20,) * 2),
                   (resource.RLIMIT_NOFILE, (c.open_files,) * 2),
                   (resource.RLIMIT_CORE, (0, 0))]
-        if plan_.uid is not None:          # NPROC counts every process of the uid: only for ours
-            limits.append((resource.RLIMIT_NPROC, (c.processes,) * 2))
+        if plan_.uid is not None:          # NPROC counts every process of the uid, across jobs
+            nproc = c.processes_per_uid if plan_.cgroup else c.processes
+            limits.append((resource.RLIMIT_NPROC, (nproc, nproc)))
         if c.address_space_mib and not c.gpu:
             limits.append((resource.RLIMIT_AS, (c.address_space_mib << 20,) * 2))
         for which, value in limits:

@@ -17,12 +17,14 @@ class Output:
     """One value a check compares: its name, the metric and the threshold it must meet.
 
     rel_error / abs_error: error <= threshold; equal: bit-identical; at_least: value >= threshold;
-    meta: only shape, dtype and finiteness are checked.
+    meta: only shape, dtype and finiteness are checked. A gate earns no points of its own: when it
+    fails, the check keeps half of what its other outputs earned (e.g. "x not modified in place").
     """
     name: str
     metric: str = 'rel_error'
     threshold: float = 0.0
     check_dtype: bool = True
+    gate: bool = False
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def _conv_checks(t):
     checks = [CheckSpec(
         id='conv_forward.s2_p1_notebook', component='conv_forward', procedure='conv',
         params={'stride': 2, 'pad': 1, 'backward': False}, inputs=nb_fwd, points=1,
-        outputs=(Output('out', 'rel_error', t['conv_forward']), Output('x', 'equal')),
+        outputs=(Output('out', 'rel_error', t['conv_forward']), Output('x', 'equal', gate=True)),
         description='stride 2, pad 1, linspace inputs (notebook)')]
     for name, xs, ws, stride, pad, text in configs:
         inputs = {'x': R(xs), 'w': R(ws), 'b': R((ws[0],))}
@@ -73,7 +73,7 @@ def _conv_checks(t):
             checks.append(CheckSpec(
                 id='conv_forward.' + name, component='conv_forward', procedure='conv',
                 params={'stride': stride, 'pad': pad, 'backward': False}, inputs=inputs, points=1,
-                outputs=(Output('out', 'rel_error', t['conv_forward']), Output('x', 'equal')),
+                outputs=(Output('out', 'rel_error', t['conv_forward']), Output('x', 'equal', gate=True)),
                 description=text, timeout_s=slow_timeout))
         checks.append(CheckSpec(
             id='conv_backward.' + name, component='conv_backward', procedure='conv',
@@ -96,7 +96,7 @@ def _pool_checks(t):
         id='maxpool_forward.2x2_s2_notebook_linspace', component='maxpool_forward', procedure='maxpool',
         params={'pool_height': 2, 'pool_width': 2, 'stride': 2, 'backward': False},
         inputs={'x': _lin((2, 3, 4, 4), -0.3, 0.4)}, points=1,
-        outputs=(Output('out', 'rel_error', t['maxpool_forward']), Output('x', 'equal')),
+        outputs=(Output('out', 'rel_error', t['maxpool_forward']), Output('x', 'equal', gate=True)),
         description='2x2 pool, stride 2, linspace input (notebook)')]
     for name, xs, ph, pw, stride, text in configs:
         h, w = 1 + (xs[2] - ph) // stride, 1 + (xs[3] - pw) // stride
@@ -107,7 +107,7 @@ def _pool_checks(t):
             checks.append(CheckSpec(
                 id='maxpool_forward.' + name, component='maxpool_forward', procedure='maxpool',
                 params=dict(params, backward=False), inputs=inputs, points=1, timeout_s=timeout,
-                outputs=(Output('out', 'rel_error', t['maxpool_forward']), Output('x', 'equal')),
+                outputs=(Output('out', 'rel_error', t['maxpool_forward']), Output('x', 'equal', gate=True)),
                 description=text))
         checks.append(CheckSpec(
             id='maxpool_backward.' + name, component='maxpool_backward', procedure='maxpool',
@@ -140,7 +140,7 @@ def _batchnorm_checks(t, spatial):
     checks = [
         CheckSpec(id=kind + '_forward.train', component=kind + '_forward', procedure='batchnorm',
                   params=dict(base, train_steps=1), inputs=_bn_inputs(s(32, 6)), points=1,
-                  outputs=(Output('out', 'rel_error', fwd), Output('x', 'equal')) + stats,
+                  outputs=(Output('out', 'rel_error', fwd), Output('x', 'equal', gate=True)) + stats,
                   depends_on=depends, description='train mode, random gamma/beta, default running stats'),
         CheckSpec(id=kind + '_forward.train_eps_momentum', component=kind + '_forward',
                   procedure='batchnorm',
@@ -186,10 +186,10 @@ def _kaiming_checks():
         checks.append(CheckSpec(
             id='kaiming_initializer.' + name, component='kaiming_initializer', procedure='kaiming',
             params={'Din': din, 'Dout': dout, 'K': k, 'relu': relu, 'dtype': dtype}, points=1,
-            outputs=(Output('w', 'meta'),
+            outputs=(Output('w', 'meta', gate=True),
                      # 6 standard errors of the sample std and mean
                      Output('std', 'rel_error', 3.0 / math.sqrt(2 * n), check_dtype=False),
-                     Output('mean', 'abs_error', 6.0 * std / math.sqrt(n), check_dtype=False)),
+                     Output('mean', 'abs_error', 6.0 * std / math.sqrt(n), check_dtype=False, gate=True)),
             description='Din %d, Dout %d, K %s, relu %s, %s' % (din, dout, k, relu, dtype)))
     return checks
 

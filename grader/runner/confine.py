@@ -1,11 +1,12 @@
 """Seccomp filter the runner installs on itself before importing student code.
 
-Network sockets are refused (EPERM); tracing, mounting, namespace, module, key-ring and
+Network sockets and io_uring are refused (EPERM); tracing, mounting, namespace, module, key-ring and
 BPF calls kill the whole process. The filter is synchronised to every thread (TSYNC).
 """
 import errno
 
-REFUSED = ('socket', 'socketpair', 'connect', 'bind', 'listen', 'accept', 'accept4', 'sendto', 'sendmsg')
+REFUSED = ('socket', 'socketpair', 'connect', 'bind', 'listen', 'accept', 'accept4', 'sendto', 'sendmsg',
+           'io_uring_setup', 'io_uring_enter', 'io_uring_register')    # io_uring would bypass the rest
 KILLED = ('ptrace', 'process_vm_readv', 'process_vm_writev', 'mount', 'umount2', 'pivot_root', 'chroot',
           'setns', 'unshare', 'init_module', 'finit_module', 'delete_module', 'kexec_load', 'kexec_file_load',
           'reboot', 'swapon', 'swapoff', 'bpf', 'perf_event_open', 'keyctl', 'add_key', 'request_key',

@@ -84,17 +84,21 @@ def main():
     ctx = {'device': args.device, 'workdir': os.getcwd()}
     module = None
 
-    def reply(obj, payload=b''):
+    def send(obj, payload=b''):
         sys.stdout.flush()
         sys.stderr.flush()
         obj['payload'] = len(payload)
         replies.write(json.dumps(obj).encode() + b'\n' + payload)
         replies.flush()
 
-    reply({'ok': True, 'ready': True})
+    send({'ok': True, 'ready': True})
     for line in commands:
         request = json.loads(line)
         payload = read_exactly(commands, request.get('payload', 0))
+        check = request.get('check')
+
+        def reply(obj, payload=b''):
+            send(dict(obj, check=check), payload)
         try:
             if request['op'] == 'import':
                 import importlib

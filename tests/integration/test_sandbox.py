@@ -45,7 +45,8 @@ def test_strict_sandbox_view_from_inside():
     assert view['job'] == ['runner', 'submission'] and view['cwd'] == '/job'
     assert view['net'] == ['lo'] and view['socket'] == 'Operation not permitted'
     assert view['seccomp'] == '2' and view['nnp'] == '1'
-    assert view['limits']['RLIMIT_NPROC'] == [64, 64] and view['limits']['RLIMIT_CORE'] == [0, 0]
+    # per-job process bound: the cgroup's pids.max; RLIMIT_NPROC (per uid, shared by all jobs) is a backstop
+    assert view['limits']['RLIMIT_NPROC'] == [4096, 4096] and view['limits']['RLIMIT_CORE'] == [0, 0]
     assert view['limits']['RLIMIT_AS'] == [6144 << 20] * 2
     assert view['limits']['RLIMIT_FSIZE'] == [64 << 20] * 2 and view['limits']['RLIMIT_NOFILE'] == [128, 128]
     assert set(view['env']) == {'HOME', 'LANG', 'MKL_NUM_THREADS', 'MPLBACKEND', 'OMP_NUM_THREADS', 'PATH',
@@ -73,7 +74,7 @@ def test_weak_mode_keeps_user_rlimits_and_seccomp_and_says_so():
         _, view = grade_view(config)
     assert view['uid'] == pwd.getpwnam('sandbox').pw_uid
     assert view['seccomp'] == '2' and view['socket'] == 'Operation not permitted'
-    assert view['limits']['RLIMIT_NPROC'] == [64, 64]
+    assert view['limits']['RLIMIT_NPROC'] == [4096, 4096]
     assert 'etc' in view['root']                              # no mount namespace: the weakness it admits
 
 
@@ -82,10 +83,13 @@ def test_strict_mode_refuses_to_run_without_bubblewrap():
         plan(SandboxConfig(mode='strict', bwrap='/nonexistent/bwrap'))
 
 
-def test_auto_mode_falls_back_loudly():
-    with pytest.warns(RuntimeWarning, match='bubblewrap unusable'):
+def test_auto_mode_falls_back_loudly_only_when_bubblewrap_is_missing():
+    with pytest.warns(RuntimeWarning, match='no /nonexistent/bwrap on PATH'):
         result = plan(SandboxConfig(mode='auto', bwrap='/nonexistent/bwrap'))
     assert not result.strict and 'weak mode' in result.describe()
+    broken = SandboxConfig(mode='auto', bwrap='false')          # installed but failing: an error
+    with pytest.raises(SandboxUnavailable, match='strict sandbox unavailable'):
+        plan(broken)
 
 
 def test_cli_strict_without_bubblewrap_exits_2():
