@@ -31,6 +31,20 @@ def clean_env(home):
             'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '0', 'MPLBACKEND': 'Agg', 'HOME': home}
 
 
+SIGNAL_CAUSES = {'SIGSYS': 'a forbidden system call', 'SIGXCPU': 'the CPU-time limit',
+                 'SIGXFSZ': 'the file-size limit', 'SIGSEGV': 'a segmentation fault',
+                 'SIGABRT': 'an abort', 'SIGBUS': 'a bus error', 'SIGFPE': 'an arithmetic fault'}
+
+
+def killed_by(number):
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        return 'the process was killed by signal %d' % number
+    cause = SIGNAL_CAUSES.get(name)
+    return 'the process was killed by signal %s%s' % (name, ' (%s)' % cause if cause else '')
+
+
 class Runner:
     """One runner process serving one submission's checks in order."""
 
@@ -122,9 +136,9 @@ class Runner:
         if self.cgroup is not None and self.cgroup.oom_killed():
             return 'the process ran out of memory (limit %d MiB)' % self.plan.config.memory_mib
         if code < 0:
-            return 'the process was killed by signal %s' % signal.Signals(-code).name
+            return killed_by(-code)
         if code > 128 and self.plan.strict:        # bwrap reports the child's signal as 128 + n
-            return 'the process was killed by signal %s' % signal.Signals(code - 128).name
+            return killed_by(code - 128)
         return 'the process exited with status %d' % code
 
     def output_size(self):
