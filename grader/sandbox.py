@@ -79,8 +79,8 @@ def _venv_root():
 def _cgroup_kind():
     if os.geteuid() != 0:
         return None
-    if os.path.exists(os.path.join(CGROUP_V2, 'cgroup.subtree_control')) and \
-            'memory' in open(os.path.join(CGROUP_V2, 'cgroup.controllers')).read():
+    controllers = os.path.join(CGROUP_V2, 'cgroup.controllers')
+    if os.path.exists(controllers) and 'memory' in open(controllers).read().split():
         return 'v2'
     if all(os.access(p, os.W_OK) for p in CGROUP_V1.values()):
         return 'v1'
@@ -109,12 +109,26 @@ def plan(config):
         strict = True
     if config.mode == 'strict' and uid is None and os.geteuid() == 0:
         raise SandboxUnavailable('strict sandbox needs the unprivileged user %r (see make install)' % config.user)
-    result = Plan(config, strict, uid, gid, _cgroup_kind() if config.cgroup else None, tuple(notes))
+    cgroup = _usable_cgroup(config, notes) if config.cgroup else None
+    result = Plan(config, strict, uid, gid, cgroup, tuple(notes))
     if not strict:
         warnings.warn('SANDBOX IN WEAK MODE: student code runs without namespaces (%s). Install bubblewrap '
                       'and use --sandbox strict for real isolation.' % '; '.join(notes or ['weak mode chosen']),
                       RuntimeWarning, stacklevel=2)
     return result
+
+
+def _usable_cgroup(config, notes):
+    """The cgroup version this process can create job cgroups in (tried once), or None."""
+    kind = _cgroup_kind()
+    if kind is None:
+        return None
+    try:
+        Cgroup(kind, 'probe-%d' % os.getpid(), config).remove()
+    except OSError as exc:
+        notes.append('cgroup %s not writable (%s): rlimits only' % (kind, exc.strerror))
+        return None
+    return kind
 
 
 def _bwrap_problem(config, uid, gid):
@@ -198,7 +212,11 @@ class Cgroup:
     def __init__(self, kind, name, config):
         self.dirs = []
         if kind == 'v2':
-            path = os.path.join(CGROUP_V2, 'grader', name)
+            parent = os.path.join(CGROUP_V2, 'grader')
+            os.makedirs(parent, exist_ok=True)
+            for level in (CGROUP_V2, parent):     # let the children use the memory and pids controllers
+                self._write(level, 'cgroup.subtree_control', '+memory +pids', optional=True)
+            path = os.path.join(parent, name)
             os.makedirs(path)
             self._write(path, 'memory.max', config.memory_mib << 20)
             self._write(path, 'memory.swap.max', 0, optional=True)
