@@ -10,8 +10,8 @@ from dataclasses import replace
 import torch
 
 from .compare import compare_output
-from .expect import EXPECT, make_inputs
-from .inputs import build_inputs
+from .expect import EXPECT
+from .inputs import make_inputs
 from .job import Job
 from .launch import Runner, RunnerGone, RunnerTimeout
 from .protocol import ProtocolError, clean_error, decode_outputs, encode_inputs
@@ -115,67 +115,60 @@ def _summarise(spec, results):
     return ('failed' if failed else 'passed'), spec.points * fraction, pick, _described(spec, message)
 
 
-def run_check(session, index, spec, ctx):
+def zero(spec, status, message, **extra):
+    """A result that earns nothing: not run, timed out, crashed, or unreadable."""
+    return CheckResult(id=spec.id, component=spec.component, status=status, score=0.0,
+                       max_score=spec.points, error=None, threshold=None, message=message,
+                       description=spec.description, visibility=spec.visibility, **extra)
+
+
+def run_check(session, spec, ctx):
     """One check -> CheckResult; never raises for anything the submission does."""
-    base = dict(id=spec.id, component=spec.component, max_score=spec.points, description=spec.description,
-                visibility=spec.visibility)
-    inputs, held_out = make_inputs(spec, build_inputs)
+    inputs, held_out = make_inputs(spec)
     session.ensure()
     if session.import_error:
-        return CheckResult(status='error', score=0.0, error=None, threshold=None,
-                           message='not run: your file could not be imported (see the error above)', **base)
+        return zero(spec, 'error', 'not run: your file could not be imported (see the error above)')
     runner = session.runner
     before = runner.output_size()
     started = time.monotonic()
     request = {'op': 'run', 'check': spec.id, 'procedure': spec.procedure, 'params': dict(spec.params),
                'seed': spec.seed}
-    status, reply = None, None
+    problem = None
     try:
         reply, payload = runner.request(request, spec.timeout_s, encode_inputs(inputs))
+        if reply.get('check') != spec.id:
+            problem = ('error', 'the runner answered out of turn')
     except RunnerTimeout:
-        status, message = 'timeout', 'timed out after %g s' % spec.timeout_s
+        problem = ('timeout', 'timed out after %g s' % spec.timeout_s)
     except RunnerGone as exc:
-        status, message = 'error', 'the grading process died during this check: %s' % exc
-    duration = time.monotonic() - started
+        problem = ('error', 'the grading process died during this check: %s' % exc)
     after = runner.output_size()
-    output = (session.job.read_output(before[0], after[0], 'stdout')
-              + session.job.read_output(before[1], after[1], 'stderr')).strip()
-    base.update(duration_s=round(duration, 3), output=output)
-    if status is not None:
+    extra = dict(duration_s=round(time.monotonic() - started, 3),
+                 output=(session.job.read_output(before[0], after[0], 'stdout')
+                         + session.job.read_output(before[1], after[1], 'stderr')).strip())
+    if problem is not None:
         session.stop()
-        return CheckResult(status=status, score=0.0, error=None, threshold=None,
-                           message=_described(spec, message), **base)
-    if reply.get('check') != spec.id:
-        session.stop()
-        return CheckResult(status='error', score=0.0, error=None, threshold=None,
-                           message=_described(spec, 'the runner answered out of turn'), **base)
+        return zero(spec, problem[0], _described(spec, problem[1]), **extra)
     if not reply.get('ok'):
         err = clean_error(reply.get('error'))
-        return CheckResult(status='failed' if err.get('api') else 'error', score=0.0, error=None,
-                           threshold=None, message=_described(spec, format_error(err)), **base)
+        return zero(spec, 'failed' if err.get('api') else 'error', _described(spec, format_error(err)), **extra)
     try:
         actual, meta = decode_outputs(payload)
-    except ProtocolError as exc:
-        return CheckResult(status='error', score=0.0, error=None, threshold=None,
-                           message=_described(spec, str(exc)), **base)
-    ctx = dict(ctx, held_out=held_out)
-    try:
+        ctx = dict(ctx, held_out=held_out)
         expected, view, results = EXPECT[spec.procedure](spec, inputs, actual, meta, ctx)
         results = list(results) + [compare_output(out, expected, view, meta, ctx['device'])
                                    for out in spec.outputs if out.name in expected]
+    except ProtocolError as exc:
+        return zero(spec, 'error', _described(spec, str(exc)), **extra)
     except Exception as exc:      # odd values the checks above let through: a verdict, logged for us
         traceback.print_exc()
-        return CheckResult(status='error', score=0.0, error=None, threshold=None, message=_described(
-            spec, 'could not evaluate the returned values (%s: %s)' % (type(exc).__name__, exc)), **base)
+        return zero(spec, 'error', _described(spec, 'could not evaluate the returned values (%s: %s)'
+                                              % (type(exc).__name__, exc)), **extra)
     status, score, pick, message = _summarise(spec, results)
-    return CheckResult(status=status, score=score, error=pick.error if pick else None,
-                       threshold=pick.threshold if pick else None, message=message, **base)
-
-
-def skipped(spec, message):
-    return CheckResult(id=spec.id, component=spec.component, status='skipped', score=0.0,
-                       max_score=spec.points, error=None, threshold=None, message=message,
-                       description=spec.description, visibility=spec.visibility)
+    return CheckResult(id=spec.id, component=spec.component, status=status, score=score,
+                       max_score=spec.points, error=pick.error if pick else None,
+                       threshold=pick.threshold if pick else None, message=message,
+                       description=spec.description, visibility=spec.visibility, **extra)
 
 
 def add_dependency_hints(report, specs):
@@ -223,15 +216,14 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
     # Restarts after timeouts re-import the file: one budget bounds the whole submission.
     deadline = started + import_timeout_s + sum(spec.timeout_s for spec in specs)
     try:
-        for index, spec in enumerate(specs):
+        for spec in specs:
             left = deadline - time.monotonic()
             if left <= 1.0:
-                report.checks.append(skipped(spec, 'not run: the submission used up its time budget of %.0f s'
-                                             % (deadline - started)))
+                report.checks.append(zero(spec, 'skipped', 'not run: the submission used up its time budget '
+                                          'of %.0f s' % (deadline - started)))
                 continue
             session.import_timeout_s = min(import_timeout_s, left)
-            report.checks.append(run_check(session, index, replace(spec, timeout_s=min(spec.timeout_s, left)),
-                                           ctx))
+            report.checks.append(run_check(session, replace(spec, timeout_s=min(spec.timeout_s, left)), ctx))
     finally:
         session.stop()
         job.cleanup()

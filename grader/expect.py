@@ -10,13 +10,8 @@ import torch
 
 import reference
 from .compare import OutputResult, fail
-from .datasets import training_inputs
 from .params_map import MatchError, match, name_order
 from .runner import procedures
-
-
-class Context(dict):
-    """profile, device and the held-out data of a check."""
 
 
 def _reference_run(spec, inputs, ctx):
@@ -248,10 +243,3 @@ EXPECT = {
     'model': expect_model, 'save_load': expect_save_load, 'overfit': expect_training,
     'solver': expect_training,
 }
-
-
-def make_inputs(spec, build):
-    """(inputs sent to the runner, held-out data kept outside)."""
-    if spec.procedure in ('overfit', 'solver'):
-        return training_inputs(spec)
-    return build(spec), {}

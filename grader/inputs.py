@@ -1,6 +1,8 @@
 """Deterministic float64 inputs from a check's recipe and seed (trusted side)."""
 import torch
 
+from .datasets import training_inputs
+
 
 def _one(recipe, gen):
     shape = tuple(recipe.shape)
@@ -24,3 +26,10 @@ def build_inputs(spec, salt=0):
     """Tensors named as in spec.inputs, drawn in sorted-name order from spec.seed (+ salt)."""
     gen = torch.Generator().manual_seed(spec.seed * 1_000_003 + salt)
     return {name: _one(spec.inputs[name], gen) for name in sorted(spec.inputs)}
+
+
+def make_inputs(spec):
+    """(tensors sent to the runner, held-out tensors kept on the trusted side)."""
+    if spec.procedure in ('overfit', 'solver'):
+        return training_inputs(spec)
+    return build_inputs(spec), {}

@@ -72,7 +72,7 @@ class Runner:
         self.proc = subprocess.Popen(
             argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=self.stdout, stderr=self.stderr,
             pass_fds=(cmd_r, reply_w), start_new_session=True,
-            preexec_fn=sandbox._preexec(plan, self.cgroup.dirs if self.cgroup else ()))
+            preexec_fn=sandbox.preexec(plan, self.cgroup.dirs if self.cgroup else ()))
         os.close(cmd_r)
         os.close(reply_w)
         os.set_blocking(self._cmd_w, False)

@@ -138,7 +138,7 @@ def _bwrap_problem(config, uid, gid):
     argv = bwrap_argv(probe, ro_binds=(), python_args=['-c', 'import importlib.util as u; '
                                                        'assert u.find_spec("torch") and u.find_spec("safetensors")'])
     try:
-        proc = subprocess.run(argv, capture_output=True, timeout=30, preexec_fn=_preexec(probe, None),
+        proc = subprocess.run(argv, capture_output=True, timeout=30, preexec_fn=preexec(probe, None),
                               env={'PATH': '/usr/bin:/bin'})
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
@@ -179,7 +179,7 @@ def bwrap_argv(plan_, ro_binds, python_args, env=None, chdir=JOB_ROOT):
     return argv + [python_inside(plan_)] + list(python_args)
 
 
-def _preexec(plan_, cgroup_dirs):
+def preexec(plan_, cgroup_dirs):
     """Runs in the child between fork and exec, as the grader's user."""
     c = plan_.config
 
