@@ -1,0 +1,25 @@
+"""Settings of the service and its workers: one typed object, read from the environment (prefix AG_)."""
+import functools
+import os
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix='AG_', env_file='.env', extra='ignore')
+
+    database_url: str = 'sqlite:///' + os.path.join(ROOT, 'data', 'grader.sqlite')
+    broker_url: str = 'redis://127.0.0.1:6379/0'
+    storage_dir: str = os.path.join(ROOT, 'data', 'uploads')
+    sandbox_mode: str = 'strict'
+    token_lifetime_s: int = 7 * 24 * 3600
+    upload_max_file_bytes: int = 2 * 1024 * 1024
+    upload_max_request_bytes: int = 8 * 1024 * 1024
+    grading_deadline_s: int = 1800        # a submission queued or running longer is re-enqueued
+
+
+@functools.lru_cache(maxsize=None)
+def get_settings():
+    return Settings()

@@ -1,0 +1,21 @@
+"""Engine and sessions from a database URL; SQLite gets foreign keys and a busy timeout."""
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
+
+
+def make_engine(url):
+    if url.startswith('sqlite'):
+        engine = create_engine(url, connect_args={'timeout': 30})
+
+        @event.listens_for(engine, 'connect')
+        def _pragmas(conn, _record):
+            cur = conn.cursor()
+            cur.execute('PRAGMA foreign_keys=ON')
+            cur.execute('PRAGMA journal_mode=WAL')
+            cur.close()
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine):
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,14 @@
+"""Alembic environment: the URL comes from the caller's config or from the settings."""
+from alembic import context
+
+from app.config import get_settings
+from app.db import make_engine
+from app.models import Base
+
+url = context.config.get_main_option('sqlalchemy.url') or get_settings().database_url
+engine = make_engine(url)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()

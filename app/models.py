@@ -1,0 +1,104 @@
+"""Tables: users and their tokens, courses, assignments, submissions and per-check results."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ('student', 'instructor', 'admin')
+STATUSES = ('queued', 'running', 'graded', 'error')
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = 'users'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default='')
+    role: Mapped[str] = mapped_column(String(20), default='student')
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """A bearer token, stored as its sha256 only."""
+    __tablename__ = 'api_tokens'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user: Mapped[User] = relationship()
+
+
+class Course(Base):
+    __tablename__ = 'courses'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+
+
+class Membership(Base):
+    """A user's role in a course (student or instructor)."""
+    __tablename__ = 'memberships'
+    __table_args__ = (UniqueConstraint('user_id', 'course_id'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    course_id: Mapped[int] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'))
+    role: Mapped[str] = mapped_column(String(20), default='student')
+
+
+class Assignment(Base):
+    __tablename__ = 'assignments'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'), index=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    profile: Mapped[str] = mapped_column(String(64), default='eecs498')
+    due_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    late_due_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    late_penalty: Mapped[float] = mapped_column(Float, default=0.0)          # fraction taken off late scores
+    rate_limit_per_hour: Mapped[int] = mapped_column(Integer, default=10)
+    rate_limit_burst: Mapped[int] = mapped_column(Integer, default=5)
+    details_after_due: Mapped[bool] = mapped_column(Boolean, default=False)  # hide check details until due
+
+
+class Submission(Base):
+    __tablename__ = 'submissions'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey('users.id'), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey('assignments.id'), index=True)
+    files: Mapped[list] = mapped_column(JSON)                  # [{"name", "sha256", "size"}]
+    content_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20), default='queued', index=True)
+    score: Mapped[Optional[float]] = mapped_column(Float)
+    max_score: Mapped[Optional[float]] = mapped_column(Float)
+    grader_version: Mapped[Optional[str]] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[Optional[str]] = mapped_column(String(200))
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    checks: Mapped[list['CheckResult']] = relationship(cascade='all, delete-orphan', order_by='CheckResult.id')
+
+
+class CheckResult(Base):
+    __tablename__ = 'check_results'
+    __table_args__ = (UniqueConstraint('submission_id', 'check_id'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey('submissions.id', ondelete='CASCADE'), index=True)
+    check_id: Mapped[str] = mapped_column(String(120))
+    component: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    error: Mapped[Optional[float]] = mapped_column(Float)
+    threshold: Mapped[Optional[float]] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text, default='')
+    output: Mapped[str] = mapped_column(Text, default='')
+    visibility: Mapped[str] = mapped_column(String(20), default='visible')

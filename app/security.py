@@ -1,0 +1,29 @@
+"""Password hashing (argon2) and opaque bearer tokens stored as sha256 (pure functions)."""
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password):
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash, password):
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token():
+    """(token given to the user, its sha256 kept in the database)."""
+    token = secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def token_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
