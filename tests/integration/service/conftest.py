@@ -2,11 +2,16 @@
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 
 import pytest
+
+from tests.conftest import ROOT
 
 
 def free_port():
@@ -44,3 +49,58 @@ def postgres_url():
         subprocess.run(as_pg + [bindir + '/pg_ctl', '-D', data, '-m', 'immediate', '-w', 'stop'],
                        capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope='session')
+def redis_url():
+    """A real redis-server on a free loopback port, without persistence."""
+    port = free_port()
+    proc = subprocess.Popen(['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
+                             '--appendonly', 'no'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                with socket.create_connection(('127.0.0.1', port), timeout=0.1) as s:
+                    s.sendall(b'PING\r\n')
+                    if s.recv(16).startswith(b'+PONG'):
+                        break
+            except OSError:
+                time.sleep(0.02)
+        else:
+            raise RuntimeError('redis-server did not answer')
+        yield 'redis://127.0.0.1:%d/0' % port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def service_env(tmp_path, redis_url):
+    """Environment for a worker process: its own database, storage and the real broker."""
+    return {'AG_DATABASE_URL': 'sqlite:///%s' % (tmp_path / 'grader.sqlite'), 'AG_BROKER_URL': redis_url,
+            'AG_STORAGE_DIR': str(tmp_path / 'uploads'), 'AG_SANDBOX_MODE': 'strict'}
+
+
+@pytest.fixture
+def celery_worker(service_env):
+    """start() -> a real Celery worker process consuming the cpu queue; all stopped at the end."""
+    procs = []
+
+    def start():
+        env = dict(os.environ, **service_env)
+        proc = subprocess.Popen([sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '-Q', 'cpu',
+                                 '--pool', 'solo', '-n', 'test-%d@localhost' % len(procs), '--without-mingle',
+                                 '--without-gossip', '--without-heartbeat', '-l', 'warning'],
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        procs.append(proc)
+        return proc
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()

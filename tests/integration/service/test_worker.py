@@ -1,0 +1,91 @@
+"""A real Celery worker on a real Redis grades a submission row into check rows."""
+import time
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from app.config import Settings
+from app.db import make_engine, make_sessionmaker
+from app.migrate import upgrade
+from app.models import Assignment, CheckResult, Course, Submission, User
+from app.security import hash_password
+from app.storage import Storage
+from tests.conftest import read_submission
+from worker.celery_app import create_app
+
+pytestmark = pytest.mark.slow
+
+
+def add_submission(env, source):
+    upgrade(env['AG_DATABASE_URL'])
+    digest = Storage(env['AG_STORAGE_DIR']).put(source)
+    Session = make_sessionmaker(make_engine(env['AG_DATABASE_URL']))
+    now = datetime.now(timezone.utc)
+    with Session() as session:
+        user = User(email='student@example.com', password_hash=hash_password('demo'), created_at=now)
+        course = Course(slug='demo', title='Demo')
+        session.add_all([user, course])
+        session.flush()
+        assignment = Assignment(course_id=course.id, slug='convnet', title='ConvNet', profile='eecs498')
+        session.add(assignment)
+        session.flush()
+        sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256=digest, requested_at=now,
+                         files=[{'name': 'convolutional_networks.py', 'sha256': digest, 'size': len(source)}])
+        session.add(sub)
+        session.commit()
+        return Session, sub.id
+
+
+def wait_for(Session, submission_id, statuses, timeout_s):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with Session() as session:
+            sub = session.get(Submission, submission_id)
+            if sub.status in statuses:
+                return sub
+        time.sleep(0.25)
+    raise AssertionError('submission %d still %s after %d s' % (submission_id, sub.status, timeout_s))
+
+
+def test_worker_grades_a_queued_submission(service_env, celery_worker):
+    Session, sub_id = add_submission(service_env, read_submission('correct_vectorized'))
+    celery_worker()
+    app = create_app(Settings(broker_url=service_env['AG_BROKER_URL']))
+    app.send_task('grader.grade_submission', args=[sub_id], queue='cpu')
+    sub = wait_for(Session, sub_id, ('graded', 'error'), 180)
+    assert sub.status == 'graded' and sub.score == sub.max_score == 100.0
+    assert sub.attempts == 1 and sub.worker.endswith('test-0@localhost') and sub.grader_version == '0.1.0'
+    assert sub.started_at is not None and sub.finished_at is not None
+    with Session() as session:
+        rows = session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id)).all()
+    assert len(rows) == 59 and {r.status for r in rows} == {'passed'}
+    # a second delivery of the same task (redelivery after a crash) changes nothing
+    app.send_task('grader.grade_submission', args=[sub_id], queue='cpu')
+    time.sleep(3)
+    with Session() as session:
+        again = session.get(Submission, sub_id)
+        assert again.attempts == 1 and again.status == 'graded'
+
+
+def test_worker_killed_mid_grading_then_graded_once_by_the_next(service_env, celery_worker):
+    service_env['AG_GRADING_DEADLINE_S'] = '8'        # Redis visibility timeout: redelivery after 8 s
+    Session, sub_id = add_submission(service_env, read_submission('correct_naive'))
+    first = celery_worker()
+    app = create_app(Settings(broker_url=service_env['AG_BROKER_URL'], grading_deadline_s=8))
+    app.send_task('grader.grade_submission', args=[sub_id], queue='cpu')
+    wait_for(Session, sub_id, ('running',), 60)
+    time.sleep(1.0)
+    import os
+    import signal
+    os.killpg(first.pid, signal.SIGKILL)              # the worker and its runner, mid-grading
+    first.wait(timeout=10)
+    with Session() as session:
+        assert session.get(Submission, sub_id).status == 'running'
+    celery_worker()
+    sub = wait_for(Session, sub_id, ('graded', 'error'), 240)
+    assert sub.status == 'graded' and sub.score == sub.max_score == 100.0
+    assert sub.attempts == 2 and sub.worker.endswith('test-1@localhost')
+    with Session() as session:
+        rows = session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id)).all()
+    assert len(rows) == 59                            # one set of results, not two

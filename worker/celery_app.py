@@ -1,0 +1,24 @@
+"""The Celery app: Redis broker, ids only, late acks, one task at a time per worker process."""
+from celery import Celery
+
+from app.config import get_settings
+
+
+def create_app(settings=None):
+    settings = settings or get_settings()
+    app = Celery('grader', broker=settings.broker_url, include=['worker.tasks'])
+    app.conf.update(
+        task_acks_late=True,                  # a task is acknowledged after it ran ...
+        task_reject_on_worker_lost=True,      # ... and goes back to the queue if its worker dies
+        worker_prefetch_multiplier=1,
+        task_default_queue='cpu',
+        task_routes={'grader.grade_submission': {'queue': 'cpu'}},
+        broker_transport_options={'visibility_timeout': settings.grading_deadline_s},
+        task_ignore_result=True,              # SQL is the source of truth
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+    )
+    return app
+
+
+app = create_app()
