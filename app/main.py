@@ -1,0 +1,61 @@
+"""create_app(): the FastAPI application (REST under /api/v1, health checks, JSON errors)."""
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from app.api import auth, submissions
+from app.config import get_settings
+from app.db import make_engine, make_sessionmaker
+
+
+def _enqueue(submission_id):
+    from worker.enqueue import enqueue_grading
+    enqueue_grading(submission_id)
+
+
+def create_app(settings=None, enqueue=_enqueue):
+    settings = settings or get_settings()
+    app = FastAPI(title='convnet-autograder', version='0.1.0')
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.enqueue = enqueue
+    for router in (auth.router, submissions.router):
+        app.include_router(router, prefix='/api/v1')
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return JSONResponse({'error': exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        where = '; '.join('%s: %s' % ('.'.join(str(p) for p in e['loc']), e['msg']) for e in exc.errors())
+        return JSONResponse({'error': 'invalid request: ' + where}, status_code=422)
+
+    @app.get('/healthz')
+    def healthz():
+        return {'status': 'ok'}
+
+    @app.get('/readyz')
+    def readyz():
+        problems = {}
+        try:
+            with app.state.engine.connect() as conn:
+                conn.execute(text('SELECT 1'))
+        except Exception as exc:
+            problems['database'] = str(exc)[:200]
+        try:
+            import redis
+            redis.Redis.from_url(settings.broker_url, socket_timeout=2).ping()
+        except Exception as exc:
+            problems['broker'] = str(exc)[:200]
+        if problems:
+            return JSONResponse({'status': 'unavailable', 'problems': problems}, status_code=503)
+        return {'status': 'ok'}
+
+    return app
+
+
+def app_from_env():
+    return create_app()

@@ -1,0 +1,121 @@
+"""REST end to end: a real uvicorn server, a real Celery worker, real Redis, the strict sandbox."""
+import io
+import os
+import subprocess
+import sys
+import time
+import zipfile
+
+import httpx
+import pytest
+
+from app.db import make_engine, make_sessionmaker
+from app.migrate import upgrade
+from app.seed import seed
+from tests.conftest import ROOT, read_submission
+from tests.integration.service.conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def api(service_env):
+    """Base URL of the API served by uvicorn on a free loopback port (migrated, demo-seeded)."""
+    upgrade(service_env['AG_DATABASE_URL'])
+    with make_sessionmaker(make_engine(service_env['AG_DATABASE_URL']))() as session:
+        seed(session, 'demo')
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, '-m', 'uvicorn', 'app.main:app_from_env', '--factory', '--host',
+                             '127.0.0.1', '--port', str(port), '--log-level', 'warning'], cwd=ROOT,
+                            env=dict(os.environ, **service_env), stdout=subprocess.DEVNULL)
+    base = 'http://127.0.0.1:%d' % port
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + '/healthz', timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def token(base, email, password='demo'):
+    r = httpx.post(base + '/api/v1/auth/token', data={'username': email, 'password': password})
+    assert r.status_code == 200, r.text
+    assert r.json()['token_type'] == 'bearer'
+    return {'Authorization': 'Bearer ' + r.json()['access_token']}
+
+
+def test_upload_graded_and_read_back_over_rest(api, celery_worker):
+    celery_worker()
+    student = token(api, 'student@example.com')
+    r = httpx.post(api + '/api/v1/assignments/convnet/submissions', headers=student,
+                   files={'files': ('convolutional_networks.py', read_submission('correct_vectorized'))})
+    assert r.status_code == 202, r.text
+    sub_id = r.json()['id']
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        body = httpx.get(api + '/api/v1/submissions/%d' % sub_id, headers=student).json()
+        if body['status'] in ('graded', 'error'):
+            break
+        time.sleep(0.5)
+    assert body['status'] == 'graded' and body['score'] == body['max_score'] == 100.0
+    assert len(body['checks']) == 59 and body['checks'][0]['message']
+    mine = httpx.get(api + '/api/v1/me/submissions', headers=student).json()
+    assert mine['count'] == 1 and mine['data'][0]['id'] == sub_id
+    # another student cannot see it; the instructor of the course can
+    other = httpx.get(api + '/api/v1/submissions/%d' % sub_id, headers=token(api, 'student2@example.com'))
+    assert other.status_code == 404 and other.json() == {'error': 'no submission %d' % sub_id}
+    teacher = httpx.get(api + '/api/v1/submissions/%d' % sub_id, headers=token(api, 'instructor@example.com'))
+    assert teacher.status_code == 200 and teacher.json()['score'] == 100.0
+    assert httpx.get(api + '/readyz').json() == {'status': 'ok'}
+
+
+def zipped(members):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w') as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize('files, status, reason', [
+    ([('notes.txt', b'hi')], 422, "'notes.txt' is not an allowed file name"),
+    ([('convolutional_networks.py', b'   \n')], 422, 'convolutional_networks.py is empty'),
+    ([('convolutional_networks.py', b'x = "\xff"\n')], 422, 'is not UTF-8 text'),
+    ([('sub.zip', zipped({'../convolutional_networks.py': 'x = 1'}))], 422, 'has an unsafe path'),
+    ([('sub.zip', zipped({'a.py': 'x = 1'}))], 422, 'sub.zip holds no convolutional_networks.py'),
+    ([('sub.zip', b'not a zip')], 422, 'sub.zip is not a readable zip file'),
+    ([('convolutional_networks.py', b'#' * (9 << 20))], 413, 'the upload is larger than'),
+])
+def test_bad_uploads_are_refused_with_a_reason_and_store_nothing(api, service_env, files, status, reason):
+    student = token(api, 'student@example.com')
+    r = httpx.post(api + '/api/v1/assignments/convnet/submissions', headers=student,
+                   files=[('files', f) for f in files])
+    assert r.status_code == status and reason in r.json()['error']
+    assert httpx.get(api + '/api/v1/me/submissions', headers=student).json()['count'] == 0
+    assert not os.path.exists(service_env['AG_STORAGE_DIR'])
+
+
+def test_auth_errors_are_json(api):
+    r = httpx.post(api + '/api/v1/auth/token', data={'username': 'student@example.com', 'password': 'nope'})
+    assert r.status_code == 401 and r.json() == {'error': 'wrong e-mail or password'}
+    r = httpx.get(api + '/api/v1/me/submissions')
+    assert r.status_code == 401 and r.json() == {'error': 'not signed in or the token expired'}
+    r = httpx.get(api + '/api/v1/me/submissions', headers={'Authorization': 'Bearer forged'})
+    assert r.status_code == 401
+    r = httpx.post(api + '/api/v1/assignments/nope/submissions', headers=token(api, 'student@example.com'),
+                   files={'files': ('convolutional_networks.py', b'x = 1\n')})
+    assert r.status_code == 404 and r.json() == {'error': "no assignment 'nope'"}
+
+
+def test_tokens_expire(service_env, request):
+    service_env['AG_TOKEN_LIFETIME_S'] = '1'
+    base = request.getfixturevalue('api')
+    headers = token(base, 'student@example.com')
+    assert httpx.get(base + '/api/v1/me/submissions', headers=headers).status_code == 200
+    time.sleep(1.5)
+    assert httpx.get(base + '/api/v1/me/submissions', headers=headers).status_code == 401
