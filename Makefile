@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install system test bench grade-demo clean
+.PHONY: install system run test bench grade-demo clean
 
 install: system $(STAMP)
 
@@ -12,12 +12,16 @@ system:
 	@if [ "$$(id -u)" = 0 ]; then \
 	    command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap); \
 	    id sandbox >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin sandbox; \
+	    command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server); \
 	else echo "not root: bubblewrap and the sandbox user must already exist for the strict sandbox"; fi
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
+
+run: install
+	$(PY) -m app.run
 
 test: install
 	$(PY) -m pytest -n 2 tests
