@@ -4,7 +4,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from app.api import auth, submissions
+from app.api import auth, scores, submissions
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
 
@@ -21,7 +21,7 @@ def create_app(settings=None, enqueue=_enqueue):
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.enqueue = enqueue
-    for router in (auth.router, submissions.router):
+    for router in (auth.router, submissions.router, scores.router):
         app.include_router(router, prefix='/api/v1')
 
     @app.exception_handler(HTTPException)

@@ -119,3 +119,36 @@ def test_tokens_expire(service_env, request):
     assert httpx.get(base + '/api/v1/me/submissions', headers=headers).status_code == 200
     time.sleep(1.5)
     assert httpx.get(base + '/api/v1/me/submissions', headers=headers).status_code == 401
+
+
+def test_instructor_scores_best_latest_late_penalty_and_csv(api, service_env):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.models import Assignment, Submission, User
+    Session = make_sessionmaker(make_engine(service_env['AG_DATABASE_URL']))
+    with Session() as session:
+        a = session.scalars(select(Assignment).where(Assignment.slug == 'convnet')).one()
+        a.late_penalty = 0.25
+        s1 = session.scalars(select(User).where(User.email == 'student@example.com')).one()
+        due, late_due = a.due_at, a.late_due_at
+        for score, when, late in ((60.0, due - timedelta(hours=2), False), (80.0, due - timedelta(hours=1), False),
+                                  (100.0, due + timedelta(hours=1), True), (100.0, late_due + timedelta(hours=1), True)):
+            session.add(Submission(owner_id=s1.id, assignment_id=a.id, content_sha256='0' * 64, files=[],
+                                   status='graded', score=score, max_score=100.0, requested_at=when, late=late))
+        session.commit()
+    teacher = token(api, 'instructor@example.com')
+    body = httpx.get(api + '/api/v1/assignments/convnet/scores', headers=teacher).json()
+    assert body['count'] == 2
+    first, second = body['data']                       # sorted by e-mail
+    assert first['email'] == 'student2@example.com' and first['best'] is None and first['submissions'] == 0
+    # 100 a day late (after late_due) counts 0; 100 an hour late counts 75; best 80 on time
+    assert second['best'] == 80.0 and second['latest'] == 0.0 and second['submissions'] == 4 and second['late']
+    csv_text = httpx.get(api + '/api/v1/assignments/convnet/scores.csv', headers=teacher).text
+    lines = csv_text.splitlines()
+    assert lines[0] == 'email,name,best,latest,max_score,submissions,last_submitted,late'
+    assert lines[1].startswith('student2@example.com,Kim Student,,,,0,,False')
+    assert lines[2].startswith('student@example.com,Sam Student,80.0,0.0,100.0,4,')
+    student = httpx.get(api + '/api/v1/assignments/convnet/scores', headers=token(api, 'student@example.com'))
+    assert student.status_code == 403 and 'instructors' in student.json()['error']

@@ -1,0 +1,36 @@
+"""Instructor views of an assignment: best and latest score per student, as JSON or CSV."""
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import PlainTextResponse
+from sqlalchemy import select
+
+from app.deps import CurrentUser, SessionDep
+from app.models import Assignment, Membership, Submission, User
+from app.scores import summarise, to_csv
+
+router = APIRouter(tags=['scores'])
+
+
+def _course_rows(session, user, slug):
+    assignment = session.scalars(select(Assignment).where(Assignment.slug == slug)).first()
+    if assignment is None:
+        raise HTTPException(404, 'no assignment %r' % slug)
+    role = session.scalars(select(Membership.role).where(Membership.user_id == user.id,
+                                                         Membership.course_id == assignment.course_id)).first()
+    if user.role != 'admin' and role != 'instructor':
+        raise HTTPException(403, 'only the course\'s instructors see its scores')
+    students = session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.course_id == assignment.course_id, Membership.role == 'student')).all()
+    subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
+    return summarise(assignment, students, subs)
+
+
+@router.get('/assignments/{slug}/scores')
+def scores(slug: str, session: SessionDep, user: CurrentUser):
+    rows = _course_rows(session, user, slug)
+    return {'data': rows, 'count': len(rows)}
+
+
+@router.get('/assignments/{slug}/scores.csv', response_class=PlainTextResponse)
+def scores_csv(slug: str, session: SessionDep, user: CurrentUser):
+    return PlainTextResponse(to_csv(_course_rows(session, user, slug)), media_type='text/csv',
+                             headers={'Content-Disposition': 'attachment; filename="%s-scores.csv"' % slug})

@@ -1,0 +1,50 @@
+"""Per-student score summaries for an assignment, late penalty applied (pure: rows in, rows out)."""
+import csv
+import io
+from datetime import timezone
+
+CSV_COLUMNS = ('email', 'name', 'best', 'latest', 'max_score', 'submissions', 'last_submitted', 'late')
+
+
+def _aware(moment):
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def effective_score(sub, assignment):
+    """A graded submission's score after the late policy: penalty until late_due_at, 0 after it."""
+    if sub.status != 'graded' or sub.score is None:
+        return None
+    requested = _aware(sub.requested_at)
+    if assignment.late_due_at and requested > _aware(assignment.late_due_at):
+        return 0.0
+    if assignment.due_at and requested > _aware(assignment.due_at):
+        return round(sub.score * (1.0 - assignment.late_penalty), 4)
+    return sub.score
+
+
+def summarise(assignment, students, submissions):
+    """students: Users; submissions: their Submission rows for this assignment -> one dict per student."""
+    by_owner = {}
+    for sub in sorted(submissions, key=lambda s: (s.requested_at, s.id)):
+        by_owner.setdefault(sub.owner_id, []).append(sub)
+    rows = []
+    for user in sorted(students, key=lambda u: u.email):
+        subs = by_owner.get(user.id, [])
+        scores = [effective_score(s, assignment) for s in subs]
+        graded = [s for s in scores if s is not None]
+        latest = next((s for s in reversed(scores) if s is not None), None)
+        rows.append({'email': user.email, 'name': user.name, 'best': max(graded) if graded else None,
+                     'latest': latest, 'max_score': next((s.max_score for s in subs if s.max_score), None),
+                     'submissions': len(subs),
+                     'last_submitted': _aware(subs[-1].requested_at).isoformat() if subs else None,
+                     'late': any(s.late for s in subs)})
+    return rows
+
+
+def to_csv(rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator='\n')
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: '' if row[k] is None else row[k] for k in CSV_COLUMNS})
+    return out.getvalue()
