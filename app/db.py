@@ -1,4 +1,6 @@
 """Engine and sessions from a database URL; SQLite gets foreign keys and a busy timeout."""
+from datetime import timezone
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
@@ -19,3 +21,8 @@ def make_engine(url):
 
 def make_sessionmaker(engine):
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def aware(moment):
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)

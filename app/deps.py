@@ -6,6 +6,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 
+from app.db import aware
 from app.models import ApiToken, User
 from app.security import token_digest
 
@@ -25,13 +26,9 @@ def get_current_user(session: SessionDep, token: Annotated[str | None, Depends(o
     if not token:
         raise unauthorized
     row = session.scalars(select(ApiToken).where(ApiToken.token_sha256 == token_digest(token))).first()
-    if row is None or _aware(row.expires_at) <= datetime.now(timezone.utc):
+    if row is None or aware(row.expires_at) <= datetime.now(timezone.utc):
         raise unauthorized
     return session.get(User, row.user_id)
-
-
-def _aware(moment):
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

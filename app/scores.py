@@ -1,23 +1,20 @@
 """Per-student score summaries for an assignment, late penalty applied (pure: rows in, rows out)."""
 import csv
 import io
-from datetime import timezone
+
+from app.db import aware
 
 CSV_COLUMNS = ('email', 'name', 'best', 'latest', 'max_score', 'submissions', 'last_submitted', 'late')
-
-
-def _aware(moment):
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def effective_score(sub, assignment):
     """A graded submission's score after the late policy: penalty until late_due_at, 0 after it."""
     if sub.status != 'graded' or sub.score is None:
         return None
-    requested = _aware(sub.requested_at)
-    if assignment.late_due_at and requested > _aware(assignment.late_due_at):
+    requested = aware(sub.requested_at)
+    if assignment.late_due_at and requested > aware(assignment.late_due_at):
         return 0.0
-    if assignment.due_at and requested > _aware(assignment.due_at):
+    if assignment.due_at and requested > aware(assignment.due_at):
         return round(sub.score * (1.0 - assignment.late_penalty), 4)
     return sub.score
 
@@ -36,7 +33,7 @@ def summarise(assignment, students, submissions):
         rows.append({'email': user.email, 'name': user.name, 'best': max(graded) if graded else None,
                      'latest': latest, 'max_score': next((s.max_score for s in subs if s.max_score), None),
                      'submissions': len(subs),
-                     'last_submitted': _aware(subs[-1].requested_at).isoformat() if subs else None,
+                     'last_submitted': aware(subs[-1].requested_at).isoformat() if subs else None,
                      'late': any(s.late for s in subs)})
     return rows
 

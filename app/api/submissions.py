@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
 from sqlalchemy import select
 
+from app.db import aware
 from app.deps import CurrentUser, SessionDep
 from app.models import Assignment, Membership, Submission
 from app.schemas import CheckPublic, SubmissionList, SubmissionPublic
@@ -14,12 +15,8 @@ from app.uploads import UploadError, graded_source
 router = APIRouter(tags=['submissions'])
 
 
-def _aware(moment):
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _public(sub, assignment, now):
-    hide = assignment.details_after_due and assignment.due_at and now < _aware(assignment.due_at)
+    hide = assignment.details_after_due and assignment.due_at and now < aware(assignment.due_at)
     checks = [CheckPublic(id=c.check_id, component=c.component, status=c.status if not hide else 'hidden',
                           score=None if hide else c.score, max_score=c.max_score,
                           error=None if hide else c.error, threshold=None if hide else c.threshold,
@@ -61,7 +58,7 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
     now = datetime.now(timezone.utc)
     sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256=digest, requested_at=now,
                      files=[{'name': 'convolutional_networks.py', 'sha256': digest, 'size': len(source)}],
-                     late=bool(assignment.due_at and now > _aware(assignment.due_at)))
+                     late=bool(assignment.due_at and now > aware(assignment.due_at)))
     session.add(sub)
     session.commit()                                   # the row exists before the task is sent
     request.app.state.enqueue(sub.id)
