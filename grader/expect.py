@@ -10,7 +10,7 @@ import torch
 
 import reference
 from .compare import OutputResult, fail
-from .params_map import MatchError, match, name_order
+from .params_map import MatchError, kind_of, match, name_order
 from .runner import procedures
 
 
@@ -197,7 +197,7 @@ def _rebuild(meta, actual, input_dims):
                                             num_classes=w3.shape[1], dtype=torch.float32)
     else:
         convs = sorted((n for n, v in student.items() if isinstance(v, torch.Tensor) and v.dim() == 4
-                        and 'gamma' not in n.lower() and 'beta' not in n.lower()), key=name_order)
+                        and kind_of(n) == 'W'), key=name_order)
         if not convs:
             raise MatchError('the trained model has no 4-d conv weights in model.params')
         linear = [v for v in student.values() if isinstance(v, torch.Tensor) and v.dim() == 2]
