@@ -17,7 +17,14 @@ class Settings(BaseSettings):
     token_lifetime_s: int = 7 * 24 * 3600
     upload_max_file_bytes: int = 2 * 1024 * 1024
     upload_max_request_bytes: int = 8 * 1024 * 1024
+    db_lock_timeout_s: float = 30         # a worker waits this long for a locked database, then retries
     grading_deadline_s: int = 1800        # a submission queued or running longer is re-enqueued
+    sweep_every_s: int = 60               # how often the sweeper looks for such submissions
+    max_attempts: int = 3                 # lost workers before a submission is marked error
+    worker_concurrency: int = max(1, (os.cpu_count() or 2) // 2)   # gradings at once per worker
+    gpu_workers: bool = False             # route CUDA and training checks to the gpu queue
+    login_failures: int = 5               # wrong passwords per e-mail before a pause ...
+    login_window_s: int = 900             # ... that refills the allowance over this window
 
 
 @functools.lru_cache(maxsize=None)

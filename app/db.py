@@ -5,9 +5,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 
-def make_engine(url):
+def make_engine(url, lock_timeout_s=30):
+    """lock_timeout_s: how long a statement waits for a lock before OperationalError."""
     if url.startswith('sqlite'):
-        engine = create_engine(url, connect_args={'timeout': 30})
+        engine = create_engine(url, connect_args={'timeout': lock_timeout_s})
 
         @event.listens_for(engine, 'connect')
         def _pragmas(conn, _record):
@@ -16,7 +17,8 @@ def make_engine(url):
             cur.execute('PRAGMA journal_mode=WAL')
             cur.close()
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True,
+                         connect_args={'options': '-c lock_timeout=%d' % int(lock_timeout_s * 1000)})
 
 
 def make_sessionmaker(engine):

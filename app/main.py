@@ -4,14 +4,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from app.api import auth, scores, submissions
+from app.api import auth, regrade, scores, submissions
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
 
 
-def _enqueue(submission_id):
+def _enqueue(submission_id, queue='cpu'):
     from worker.enqueue import enqueue_grading
-    enqueue_grading(submission_id)
+    enqueue_grading(submission_id, queue)
 
 
 def create_app(settings=None, enqueue=_enqueue):
@@ -21,7 +21,7 @@ def create_app(settings=None, enqueue=_enqueue):
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.enqueue = enqueue
-    for router in (auth.router, submissions.router, scores.router):
+    for router in (auth.router, submissions.router, scores.router, regrade.router):
         app.include_router(router, prefix='/api/v1')
 
     @app.exception_handler(HTTPException)

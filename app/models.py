@@ -64,6 +64,8 @@ class Assignment(Base):
     rate_limit_per_hour: Mapped[int] = mapped_column(Integer, default=10)
     rate_limit_burst: Mapped[int] = mapped_column(Integer, default=5)
     details_after_due: Mapped[bool] = mapped_column(Boolean, default=False)  # hide check details until due
+    training_checks: Mapped[bool] = mapped_column(Boolean, default=True)     # the slow checks that train nets
+    device: Mapped[str] = mapped_column(String(10), default='cpu')           # cpu | cuda
 
 
 class Submission(Base):
@@ -79,9 +81,12 @@ class Submission(Base):
     grader_version: Mapped[Optional[str]] = mapped_column(String(32))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker: Mapped[Optional[str]] = mapped_column(String(200))
+    queue: Mapped[str] = mapped_column(String(10), default='cpu')
+    claim: Mapped[Optional[str]] = mapped_column(String(32))   # the attempt whose results may be saved
     error: Mapped[Optional[str]] = mapped_column(Text)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    enqueued_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     checks: Mapped[list['CheckResult']] = relationship(cascade='all, delete-orphan', order_by='CheckResult.id')
@@ -102,3 +107,11 @@ class CheckResult(Base):
     message: Mapped[str] = mapped_column(Text, default='')
     output: Mapped[str] = mapped_column(Text, default='')
     visibility: Mapped[str] = mapped_column(String(20), default='visible')
+
+
+class Throttle(Base):
+    """A token bucket (rate limits of uploads and of wrong passwords); times are epoch seconds."""
+    __tablename__ = 'throttles'
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float)

@@ -1,4 +1,4 @@
-"""`make run`: migrate, seed the demo course, start Redis, one worker and the API; Ctrl-C stops all.
+"""`make run`: migrate, seed the demo course, start Redis, one worker, the sweeper and the API; Ctrl-C stops all.
 
 Environment: PORT (8000), HOST (127.0.0.1), DEMO_PASSWORD (demo) and the AG_* settings.
 """
@@ -51,8 +51,11 @@ def main():
         procs.append(subprocess.Popen([_redis_binary(), '--port', str(broker.port or 6379), '--bind', '127.0.0.1',
                                        '--dir', redis_dir, '--appendonly', 'yes', '--save', ''],
                                       stdout=subprocess.DEVNULL))
-    procs.append(subprocess.Popen([sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '-Q', 'cpu',
-                                   '--pool', 'solo', '-n', 'worker-cpu@%h', '-l', 'info'], cwd=ROOT))
+    queues = 'cpu,gpu' if settings.gpu_workers else 'cpu'
+    procs.append(subprocess.Popen([sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '-Q', queues,
+                                   '--pool', 'prefork', '--concurrency', str(settings.worker_concurrency),
+                                   '-n', 'worker-cpu@%h', '-l', 'info'], cwd=ROOT))
+    procs.append(subprocess.Popen([sys.executable, '-m', 'worker.sweeper'], cwd=ROOT))
     procs.append(subprocess.Popen([sys.executable, '-m', 'uvicorn', 'app.main:app_from_env', '--factory',
                                    '--host', host, '--port', port], cwd=ROOT))
     print('\n  convnet-autograder on http://%s:%s  (API docs: /docs)\n  demo accounts: instructor@example.com, '

@@ -8,8 +8,10 @@ CSV_COLUMNS = ('email', 'name', 'best', 'latest', 'max_score', 'submissions', 'l
 
 
 def effective_score(sub, assignment):
-    """A graded submission's score after the late policy: penalty until late_due_at, 0 after it."""
-    if sub.status != 'graded' or sub.score is None:
+    """A graded submission's score after the late policy: penalty until late_due_at, 0 after it.
+
+    A submission being regraded keeps its last score until the new one replaces it."""
+    if sub.score is None:
         return None
     requested = aware(sub.requested_at)
     if assignment.late_due_at and requested > aware(assignment.late_due_at):

@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+_UNKNOWN = _hasher.hash('an account that does not exist')   # unknown e-mails cost as much as known ones
 
 
 def hash_password(password):
@@ -13,8 +14,9 @@ def hash_password(password):
 
 
 def verify_password(password_hash, password):
+    """False for a wrong password or no hash (None: the account does not exist)."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash or _UNKNOWN, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -13,7 +13,10 @@ def create_app(settings=None):
         worker_prefetch_multiplier=1,
         task_default_queue='cpu',
         task_routes={'grader.grade_submission': {'queue': 'cpu'}},
-        broker_transport_options={'visibility_timeout': settings.grading_deadline_s},
+        # a message unacked past the grading deadline goes back to its queue; look for such every <= 10 s
+        broker_transport_options={'visibility_timeout': settings.grading_deadline_s,
+                                  'unacked_restore_interval': max(1, min(10, settings.grading_deadline_s // 10)),
+                                  'unacked_restore_throttle': 1},
         task_ignore_result=True,              # SQL is the source of truth
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,

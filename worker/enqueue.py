@@ -1,6 +1,6 @@
 """The one function app/ calls: send a grading task, after the submission row is committed."""
 
 
-def enqueue_grading(submission_id):
+def enqueue_grading(submission_id, queue='cpu'):
     from .tasks import grade_submission
-    grade_submission.apply_async(args=[submission_id], queue='cpu')
+    grade_submission.apply_async(args=[submission_id], queue=queue)

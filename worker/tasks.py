@@ -1,49 +1,70 @@
 """Celery tasks: thin wrappers that re-read rows by id and call the grader."""
-import socket
-from datetime import datetime, timezone
+import time
+
+from sqlalchemy.exc import OperationalError
 
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
-from app.models import Assignment, Submission
 from app.storage import Storage
-from grader import GRADER_VERSION, get_profile, grade
+from grader import get_profile, grade
 from grader.sandbox import SandboxConfig, SandboxUnavailable
 
 from .celery_app import app
-from .persist import save_report
+from .claims import claim, fail, save
 
 _sessions = {}
+SAVE_TRIES = 6                                         # ~1 min of a locked database before a task retry
 
 
 def session_factory():
-    url = get_settings().database_url
-    if url not in _sessions:
-        _sessions[url] = make_sessionmaker(make_engine(url))
-    return _sessions[url]
+    settings = get_settings()
+    if settings.database_url not in _sessions:
+        engine = make_engine(settings.database_url, settings.db_lock_timeout_s)
+        _sessions[settings.database_url] = make_sessionmaker(engine)
+    return _sessions[settings.database_url]
 
 
-@app.task(name='grader.grade_submission', bind=True, max_retries=5, acks_late=True)
+def _device(wanted):
+    if wanted != 'cuda':
+        return 'cpu'
+    import torch
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+
+def _save(Session, submission_id, job, report):
+    for i in range(SAVE_TRIES):
+        try:
+            with Session() as session:
+                return save(session, submission_id, job, report)
+        except OperationalError:                       # locked or briefly unreachable: keep the report
+            if i == SAVE_TRIES - 1:
+                raise
+            time.sleep(min(2 ** i, 15))
+
+
+@app.task(name='grader.grade_submission', bind=True, max_retries=10, acks_late=True)
 def grade_submission(self, submission_id):
-    """Grade one submission; idempotent (a graded row of this grader version is left alone)."""
+    """Grade one submission. Idempotent: a graded row is left alone; only the newest claim saves."""
     settings = get_settings()
     Session = session_factory()
-    with Session() as session:
-        sub = session.get(Submission, submission_id)
-        if sub is None or (sub.status == 'graded' and sub.grader_version == GRADER_VERSION):
-            return 'skipped'
-        assignment = session.get(Assignment, sub.assignment_id)
-        sub.status, sub.attempts = 'running', sub.attempts + 1
-        sub.started_at = datetime.now(timezone.utc)
-        sub.worker = '%s/%s' % (socket.gethostname(), self.request.hostname or 'worker')
-        session.commit()
-        source = Storage(settings.storage_dir).get(sub.files[0]['sha256'])
-        profile = get_profile(assignment.profile)
     try:
-        report = grade(source, profile, sandbox=SandboxConfig(mode=settings.sandbox_mode))
-    except SandboxUnavailable as exc:                  # ours, not the student's: retry later
+        with Session() as session:
+            job = claim(session, submission_id, '%s (%s)' % (self.request.hostname or 'worker',
+                                                             self.request.delivery_info.get('routing_key', '?')),
+                        settings.max_attempts)
+    except OperationalError as exc:                    # e.g. the database is locked: try again shortly
+        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
+    if job is None:
+        return 'skipped'
+    source = Storage(settings.storage_dir).get(job.sha256)
+    try:
+        report = grade(source, get_profile(job.profile), device=_device(job.device),
+                       skip_slow=not job.training_checks, sandbox=SandboxConfig(mode=settings.sandbox_mode))
+    except SandboxUnavailable as exc:                  # ours, not the student's: retry, then say so
+        if self.request.retries >= self.max_retries:
+            with Session() as session:
+                fail(session, submission_id, job, 'the grading sandbox is unavailable on this worker (%s); '
+                     'an instructor can regrade it' % exc)
+            return 'error'
         raise self.retry(exc=exc, countdown=30)
-    with Session() as session:
-        sub = session.get(Submission, submission_id)
-        save_report(session, sub, report)
-        session.commit()
-    return 'graded'
+    return 'graded' if _save(Session, submission_id, job, report) else 'superseded'

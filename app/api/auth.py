@@ -1,4 +1,7 @@
-"""POST /api/v1/auth/token: the OAuth2 password flow (form fields username, password)."""
+"""POST /api/v1/auth/token: the OAuth2 password flow (form fields username, password).
+
+Wrong passwords spend a token bucket per e-mail and one (ten times larger) per client address; an empty
+bucket answers 429 before the password is even checked."""
 from datetime import datetime, timedelta, timezone
 from typing import Annotated
 
@@ -9,14 +12,32 @@ from sqlalchemy import select
 from app.deps import SessionDep
 from app.models import ApiToken, User
 from app.security import new_token, verify_password
+from app.throttle import describe_wait, take, wait_s
 
 router = APIRouter(prefix='/auth', tags=['auth'])
 
 
+def _buckets(request, email):
+    s = request.app.state.settings
+    per_second = s.login_failures / float(s.login_window_s)
+    client = request.client.host if request.client else 'unknown'
+    return [('login:' + email, s.login_failures, per_second),
+            ('login-ip:' + client, 10 * s.login_failures, 10 * per_second)]
+
+
 @router.post('/token')
 def login(request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]):
-    user = session.scalars(select(User).where(User.email == form.username.strip().lower())).first()
-    if user is None or not verify_password(user.password_hash, form.password):
+    email = form.username.strip().lower()
+    buckets = _buckets(request, email)
+    wait = max(wait_s(session, *b) for b in buckets)
+    if wait:
+        raise HTTPException(429, 'too many wrong passwords: try again in %s' % describe_wait(wait),
+                            {'Retry-After': str(max(1, int(wait + 0.999)))})
+    user = session.scalars(select(User).where(User.email == email)).first()
+    if not verify_password(user.password_hash if user else None, form.password):
+        for b in buckets:
+            take(session, *b)
+        session.commit()
         raise HTTPException(401, 'wrong e-mail or password', {'WWW-Authenticate': 'Bearer'})
     token, digest = new_token()
     now = datetime.now(timezone.utc)

@@ -1,23 +1,19 @@
 """Instructor views of an assignment: best and latest score per student, as JSON or CSV."""
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
 
+from app.access import assignment_or_404, instructor_or_403
 from app.deps import CurrentUser, SessionDep
-from app.models import Assignment, Membership, Submission, User
+from app.models import Membership, Submission, User
 from app.scores import summarise, to_csv
 
 router = APIRouter(tags=['scores'])
 
 
 def _course_rows(session, user, slug):
-    assignment = session.scalars(select(Assignment).where(Assignment.slug == slug)).first()
-    if assignment is None:
-        raise HTTPException(404, 'no assignment %r' % slug)
-    role = session.scalars(select(Membership.role).where(Membership.user_id == user.id,
-                                                         Membership.course_id == assignment.course_id)).first()
-    if user.role != 'admin' and role != 'instructor':
-        raise HTTPException(403, 'only the course\'s instructors see its scores')
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'see its scores')
     students = session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
         Membership.course_id == assignment.course_id, Membership.role == 'student')).all()
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()

@@ -1,4 +1,4 @@
-"""Real services for the service tests: a throwaway PostgreSQL server (as the postgres user)."""
+"""Real services for the service tests: PostgreSQL (as the postgres user), Redis, Celery workers, uvicorn."""
 import glob
 import os
 import shutil
@@ -9,8 +9,12 @@ import sys
 import tempfile
 import time
 
+import httpx
 import pytest
 
+from app.db import make_engine, make_sessionmaker
+from app.migrate import upgrade
+from app.seed import seed
 from tests.conftest import ROOT
 
 
@@ -76,7 +80,9 @@ def redis_url():
 
 @pytest.fixture
 def service_env(tmp_path, redis_url):
-    """Environment for a worker process: its own database, storage and the real broker."""
+    """Environment for a worker process: its own database, storage and the real broker (emptied)."""
+    import redis
+    redis.Redis.from_url(redis_url).flushall()        # no message of an earlier test reaches this one
     return {'AG_DATABASE_URL': 'sqlite:///%s' % (tmp_path / 'grader.sqlite'), 'AG_BROKER_URL': redis_url,
             'AG_STORAGE_DIR': str(tmp_path / 'uploads'), 'AG_SANDBOX_MODE': 'strict'}
 
@@ -86,9 +92,9 @@ def celery_worker(service_env):
     """start() -> a real Celery worker process consuming the cpu queue; all stopped at the end."""
     procs = []
 
-    def start():
+    def start(queues='cpu'):
         env = dict(os.environ, **service_env)
-        proc = subprocess.Popen([sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '-Q', 'cpu',
+        proc = subprocess.Popen([sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '-Q', queues,
                                  '--pool', 'solo', '-n', 'test-%d@localhost' % len(procs), '--without-mingle',
                                  '--without-gossip', '--without-heartbeat', '-l', 'warning'],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -104,3 +110,49 @@ def celery_worker(service_env):
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+
+@pytest.fixture
+def api(service_env):
+    """Base URL of the API served by uvicorn on a free loopback port (migrated, demo-seeded)."""
+    upgrade(service_env['AG_DATABASE_URL'])
+    with make_sessionmaker(make_engine(service_env['AG_DATABASE_URL']))() as session:
+        seed(session, 'demo')
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, '-m', 'uvicorn', 'app.main:app_from_env', '--factory', '--host',
+                             '127.0.0.1', '--port', str(port), '--log-level', 'warning'], cwd=ROOT,
+                            env=dict(os.environ, **service_env), stdout=subprocess.DEVNULL)
+    base = 'http://127.0.0.1:%d' % port
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + '/healthz', timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def token(base, email, password='demo'):
+    r = httpx.post(base + '/api/v1/auth/token', data={'username': email, 'password': password})
+    assert r.status_code == 200, r.text
+    assert r.json()['token_type'] == 'bearer'
+    return {'Authorization': 'Bearer ' + r.json()['access_token']}
+
+
+def sessions(env):
+    """A sessionmaker on the test's database."""
+    return make_sessionmaker(make_engine(env['AG_DATABASE_URL']))
+
+
+def queued_ids(broker_url, queue='cpu'):
+    """Submission ids of the grading messages waiting in a queue of the real broker, oldest first."""
+    import base64
+    import json
+
+    import redis
+    raw = redis.Redis.from_url(broker_url).lrange(queue, 0, -1)
+    return [json.loads(base64.b64decode(json.loads(m)['body']))[0][0] for m in reversed(raw)]

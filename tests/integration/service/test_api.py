@@ -1,8 +1,6 @@
 """REST end to end: a real uvicorn server, a real Celery worker, real Redis, the strict sandbox."""
 import io
 import os
-import subprocess
-import sys
 import time
 import zipfile
 
@@ -10,43 +8,10 @@ import httpx
 import pytest
 
 from app.db import make_engine, make_sessionmaker
-from app.migrate import upgrade
-from app.seed import seed
-from tests.conftest import ROOT, read_submission
-from tests.integration.service.conftest import free_port
+from tests.conftest import read_submission
+from tests.integration.service.conftest import token
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def api(service_env):
-    """Base URL of the API served by uvicorn on a free loopback port (migrated, demo-seeded)."""
-    upgrade(service_env['AG_DATABASE_URL'])
-    with make_sessionmaker(make_engine(service_env['AG_DATABASE_URL']))() as session:
-        seed(session, 'demo')
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, '-m', 'uvicorn', 'app.main:app_from_env', '--factory', '--host',
-                             '127.0.0.1', '--port', str(port), '--log-level', 'warning'], cwd=ROOT,
-                            env=dict(os.environ, **service_env), stdout=subprocess.DEVNULL)
-    base = 'http://127.0.0.1:%d' % port
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(base + '/healthz', timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def token(base, email, password='demo'):
-    r = httpx.post(base + '/api/v1/auth/token', data={'username': email, 'password': password})
-    assert r.status_code == 200, r.text
-    assert r.json()['token_type'] == 'bearer'
-    return {'Authorization': 'Bearer ' + r.json()['access_token']}
 
 
 def test_upload_graded_and_read_back_over_rest(api, celery_worker):

@@ -1,0 +1,28 @@
+"""Who may do what in a course: admins everywhere, instructors in their courses, students their own rows."""
+from fastapi import HTTPException
+from sqlalchemy import select
+
+from app.models import Assignment, Membership
+
+
+def course_role(session, user, course_id):
+    if user.role == 'admin':
+        return 'instructor'
+    return session.scalars(select(Membership.role).where(Membership.user_id == user.id,
+                                                         Membership.course_id == course_id)).first()
+
+
+def is_instructor(session, user, course_id):
+    return course_role(session, user, course_id) == 'instructor'
+
+
+def assignment_or_404(session, slug):
+    assignment = session.scalars(select(Assignment).where(Assignment.slug == slug)).first()
+    if assignment is None:
+        raise HTTPException(404, 'no assignment %r' % slug)
+    return assignment
+
+
+def instructor_or_403(session, user, assignment, what):
+    if not is_instructor(session, user, assignment.course_id):
+        raise HTTPException(403, 'only the course\'s instructors %s' % what)

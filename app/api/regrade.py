@@ -1,0 +1,39 @@
+"""Instructors regrade one submission or a whole assignment (all, or only rows of one status)."""
+from typing import Optional
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from app.access import assignment_or_404, instructor_or_403, is_instructor
+from app.deps import CurrentUser, SessionDep
+from app.dispatch import requeue
+from app.models import STATUSES, Assignment, Submission
+
+router = APIRouter(tags=['regrade'])
+
+
+@router.post('/submissions/{submission_id}/regrade', status_code=202)
+def regrade_one(submission_id: int, request: Request, session: SessionDep, user: CurrentUser):
+    sub = session.get(Submission, submission_id)
+    assignment = session.get(Assignment, sub.assignment_id) if sub else None
+    if sub is None or (sub.owner_id != user.id and not is_instructor(session, user, assignment.course_id)):
+        raise HTTPException(404, 'no submission %d' % submission_id)
+    instructor_or_403(session, user, assignment, 'regrade submissions')
+    requeue(session, [sub], {assignment.id: assignment}, request.app.state.settings, request.app.state.enqueue)
+    return JSONResponse({'id': sub.id, 'status': sub.status}, status_code=202)
+
+
+@router.post('/assignments/{slug}/regrade', status_code=202)
+def regrade_all(slug: str, request: Request, session: SessionDep, user: CurrentUser, status: Optional[str] = None):
+    """Regrade every submission of the assignment, or only those whose status is `status`."""
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'regrade submissions')
+    if status is not None and status not in STATUSES:
+        raise HTTPException(422, 'status must be one of %s' % ', '.join(STATUSES))
+    query = select(Submission).where(Submission.assignment_id == assignment.id).order_by(Submission.id)
+    if status is not None:
+        query = query.where(Submission.status == status)
+    count = requeue(session, session.scalars(query).all(), {assignment.id: assignment},
+                    request.app.state.settings, request.app.state.enqueue)
+    return JSONResponse({'assignment': slug, 'count': count}, status_code=202)

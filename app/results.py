@@ -1,0 +1,36 @@
+"""A submission row as the API shows it: details hidden until due where asked, Gradescope results.json."""
+from datetime import datetime, timezone
+
+from app.db import aware
+from app.schemas import CheckPublic, SubmissionPublic
+from grader.report import CheckResult, Report
+
+
+def details_hidden(assignment, instructor, now=None):
+    """Students see check details of such an assignment only after its due date; instructors always."""
+    now = now or datetime.now(timezone.utc)
+    return bool(not instructor and assignment.details_after_due and assignment.due_at
+                and now < aware(assignment.due_at))
+
+
+def public(sub, assignment, instructor):
+    hide = details_hidden(assignment, instructor)
+    checks = [CheckPublic(id=c.check_id, component=c.component, status='hidden' if hide else c.status,
+                          score=None if hide else c.score, max_score=c.max_score,
+                          error=None if hide else c.error, threshold=None if hide else c.threshold,
+                          message=None if hide else c.message, output=None if hide else c.output, hidden=hide)
+              for c in sub.checks]
+    return SubmissionPublic(id=sub.id, assignment=assignment.slug, status=sub.status, score=sub.score,
+                            max_score=sub.max_score, grader_version=sub.grader_version, attempts=sub.attempts,
+                            late=sub.late, error=sub.error, requested_at=sub.requested_at,
+                            started_at=sub.started_at, finished_at=sub.finished_at, checks=checks)
+
+
+def gradescope_json(sub, assignment):
+    """The stored results of a graded submission in Gradescope's results.json format."""
+    checks = [CheckResult(id=c.check_id, component=c.component, status=c.status, score=c.score,
+                          max_score=c.max_score, error=c.error, threshold=c.threshold, message=c.message,
+                          visibility=c.visibility, output=c.output) for c in sub.checks]
+    took = (aware(sub.finished_at) - aware(sub.started_at)).total_seconds() if sub.started_at else 0.0
+    return Report(profile=assignment.profile, checks=checks, grader_version=sub.grader_version or '',
+                  submission_error=sub.error or '', duration_s=took).to_gradescope()

@@ -1,0 +1,56 @@
+"""The row side of one grading attempt: claim it, save its report only if the claim still holds."""
+import uuid
+from datetime import datetime, timezone
+
+from app.models import Assignment, Submission
+
+from .persist import save_report
+
+
+class Job:
+    """What an attempt needs once its claim is committed (no open session while grading)."""
+
+    def __init__(self, claim, sha256, profile, training_checks, device):
+        self.claim, self.sha256, self.profile = claim, sha256, profile
+        self.training_checks, self.device = training_checks, device
+
+
+def claim(session, submission_id, worker, max_attempts):
+    """A Job, or None when the row is gone, already graded or errored, or out of attempts."""
+    sub = session.get(Submission, submission_id, with_for_update=True)
+    if sub is None or sub.status not in ('queued', 'running'):
+        return None
+    if sub.attempts >= max_attempts:                   # every earlier attempt lost its worker
+        sub.status, sub.claim = 'error', None
+        sub.error = ('grading stopped after %d attempts that each lost their worker; an instructor can '
+                     'regrade it' % sub.attempts)
+        sub.finished_at = datetime.now(timezone.utc)
+        session.commit()
+        return None
+    assignment = session.get(Assignment, sub.assignment_id)
+    sub.status, sub.attempts, sub.claim = 'running', sub.attempts + 1, uuid.uuid4().hex
+    sub.started_at, sub.finished_at, sub.worker = datetime.now(timezone.utc), None, worker
+    session.commit()
+    return Job(sub.claim, sub.files[0]['sha256'], assignment.profile, assignment.training_checks,
+               assignment.device)
+
+
+def save(session, submission_id, job, report):
+    """Store the report if this attempt still holds the claim (a regrade or a newer attempt drops it)."""
+    sub = session.get(Submission, submission_id, with_for_update=True)
+    if sub is None or sub.claim != job.claim:
+        return False
+    save_report(session, sub, report)
+    sub.claim = None
+    session.commit()
+    return True
+
+
+def fail(session, submission_id, job, message):
+    sub = session.get(Submission, submission_id, with_for_update=True)
+    if sub is None or sub.claim != job.claim:
+        return False
+    sub.status, sub.claim, sub.error = 'error', None, message
+    sub.finished_at = datetime.now(timezone.utc)
+    session.commit()
+    return True
