@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install system run test bench grade-demo clean
+.PHONY: install system run test bench bench-load grade-demo clean
 
 install: system $(STAMP)
 
@@ -28,6 +28,9 @@ test: install
 
 bench: install
 	$(PY) bench/grade.py
+
+bench-load: install
+	$(PY) bench/load.py
 
 grade-demo: install
 	$(PY) -m grader grade tests/submissions/correct_vectorized

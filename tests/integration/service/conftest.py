@@ -55,6 +55,22 @@ def postgres_url():
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture
+def fresh_postgres(postgres_url):
+    """URL of a new empty database on the session's PostgreSQL server, dropped after the test."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    name = 'grader_' + uuid.uuid4().hex[:12]
+    admin = create_engine(postgres_url, isolation_level='AUTOCOMMIT')
+    with admin.connect() as conn:
+        conn.execute(text('CREATE DATABASE ' + name))
+    yield postgres_url.rsplit('/', 1)[0] + '/' + name
+    with admin.connect() as conn:
+        conn.execute(text('DROP DATABASE %s WITH (FORCE)' % name))
+    admin.dispose()
+
+
 @pytest.fixture(scope='session')
 def redis_url():
     """A real redis-server on a free loopback port, without persistence."""

@@ -14,7 +14,11 @@ from tests.integration.service.conftest import token
 pytestmark = pytest.mark.slow
 
 
-def test_upload_graded_and_read_back_over_rest(api, celery_worker):
+@pytest.mark.parametrize('database', ['sqlite', 'postgresql'])
+def test_upload_graded_and_read_back_over_rest(service_env, celery_worker, request, database):
+    if database == 'postgresql':
+        service_env['AG_DATABASE_URL'] = request.getfixturevalue('fresh_postgres')
+    api = request.getfixturevalue('api')
     celery_worker()
     student = token(api, 'student@example.com')
     r = httpx.post(api + '/api/v1/assignments/convnet/submissions', headers=student,
@@ -37,6 +41,15 @@ def test_upload_graded_and_read_back_over_rest(api, celery_worker):
     teacher = httpx.get(api + '/api/v1/submissions/%d' % sub_id, headers=token(api, 'instructor@example.com'))
     assert teacher.status_code == 200 and teacher.json()['score'] == 100.0
     assert httpx.get(api + '/readyz').json() == {'status': 'ok'}
+    scores = httpx.get(api + '/api/v1/assignments/convnet/scores', headers=token(api, 'instructor@example.com')).json()
+    assert [(r['email'], r['best'], r['latest']) for r in scores['data']] == [
+        ('student2@example.com', None, None), ('student@example.com', 100.0, 100.0)]
+    results = httpx.get(api + '/api/v1/submissions/%d/gradescope' % sub_id, headers=student).json()
+    assert results['score'] == 100.0 and len(results['tests']) == 59
+    assert {t['status'] for t in results['tests']} == {'passed'}
+    paths = httpx.get(api + '/openapi.json').json()['paths']
+    assert {'/api/v1/submissions/{submission_id}/regrade', '/api/v1/assignments/{slug}/regrade',
+            '/api/v1/submissions/{submission_id}/gradescope', '/api/v1/auth/token'} <= set(paths)
 
 
 def zipped(members):
