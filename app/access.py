@@ -2,7 +2,7 @@
 from fastapi import HTTPException
 from sqlalchemy import select
 
-from app.models import Assignment, Membership
+from app.models import Assignment, Membership, Submission
 
 
 def course_role(session, user, course_id):
@@ -26,3 +26,12 @@ def assignment_or_404(session, slug):
 def instructor_or_403(session, user, assignment, what):
     if not is_instructor(session, user, assignment.course_id):
         raise HTTPException(403, 'only the course\'s instructors %s' % what)
+
+
+def readable_submission(session, user, submission_id):
+    """(submission, assignment) that the user owns or teaches, else 404 (never 403: ids are not revealed)."""
+    sub = session.get(Submission, submission_id)
+    assignment = session.get(Assignment, sub.assignment_id) if sub else None
+    if sub is None or (sub.owner_id != user.id and not is_instructor(session, user, assignment.course_id)):
+        raise HTTPException(404, 'no submission %d' % submission_id)
+    return sub, assignment

@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     storage_dir: str = os.path.join(ROOT, 'data', 'uploads')
     sandbox_mode: str = 'strict'
     token_lifetime_s: int = 7 * 24 * 3600
+    cookie_secure: bool = False           # true behind HTTPS: the pages' cookie is then sent over HTTPS only
     upload_max_file_bytes: int = 2 * 1024 * 1024
     upload_max_request_bytes: int = 8 * 1024 * 1024
     db_lock_timeout_s: float = 30         # a worker waits this long for a locked database, then retries

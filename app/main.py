@@ -1,12 +1,21 @@
 """create_app(): the FastAPI application (REST under /api/v1, health checks, JSON errors)."""
+import os
+from urllib.parse import quote
+
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from app.api import auth, regrade, scores, submissions
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
+from app.web import instructor, student
+from app.web.common import SignInRequired, render
+
+HEADINGS = {401: 'Please sign in', 403: 'Not for you', 404: 'Not found', 409: 'Not yet', 413: 'Too large',
+            422: 'Not accepted', 429: 'Slow down'}
 
 
 def _enqueue(submission_id, queue='cpu'):
@@ -14,19 +23,36 @@ def _enqueue(submission_id, queue='cpu'):
     enqueue_grading(submission_id, queue)
 
 
-def create_app(settings=None, enqueue=_enqueue):
+def _enqueue_preview(item_id, queue='cpu'):
+    from worker.enqueue import enqueue_preview
+    enqueue_preview(item_id, queue)
+
+
+def create_app(settings=None, enqueue=_enqueue, enqueue_preview=_enqueue_preview):
     settings = settings or get_settings()
     app = FastAPI(title='convnet-autograder', version='0.1.0')
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.enqueue = enqueue
+    app.state.enqueue_preview = enqueue_preview
     for router in (auth.router, submissions.router, scores.router, regrade.router):
         app.include_router(router, prefix='/api/v1')
 
+    app.include_router(student.router)
+    app.include_router(instructor.router)
+    app.mount('/static', StaticFiles(directory=os.path.join(os.path.dirname(__file__), 'static')), name='static')
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        return JSONResponse({'error': exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        if request.url.path.startswith('/api/'):
+            return JSONResponse({'error': exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return render(request, 'error.html', status_code=exc.status_code, message=exc.detail,
+                      heading=HEADINGS.get(exc.status_code, 'Something went wrong'))
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in(request: Request, exc: SignInRequired):
+        return RedirectResponse('/login?next=' + quote(request.url.path), status_code=303)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):

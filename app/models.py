@@ -66,6 +66,7 @@ class Assignment(Base):
     details_after_due: Mapped[bool] = mapped_column(Boolean, default=False)  # hide check details until due
     training_checks: Mapped[bool] = mapped_column(Boolean, default=True)     # the slow checks that train nets
     device: Mapped[str] = mapped_column(String(10), default='cpu')           # cpu | cuda
+    leaderboard: Mapped[bool] = mapped_column(Boolean, default=False)        # pseudonymous training results
 
 
 class Submission(Base):
@@ -107,6 +108,31 @@ class CheckResult(Base):
     message: Mapped[str] = mapped_column(Text, default='')
     output: Mapped[str] = mapped_column(Text, default='')
     visibility: Mapped[str] = mapped_column(String(20), default='visible')
+    description: Mapped[str] = mapped_column(Text, default='')     # the configuration checked
+    metric: Mapped[str] = mapped_column(String(20), default='')
+
+
+class RegradeRun(Base):
+    """A regrade of an assignment graded aside first, so that instructors see the changes before applying."""
+    __tablename__ = 'regrade_runs'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey('assignments.id', ondelete='CASCADE'), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey('users.id'))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), default='grading')     # grading | applied | discarded
+    items: Mapped[list['RegradeItem']] = relationship(cascade='all, delete-orphan', order_by='RegradeItem.id')
+
+
+class RegradeItem(Base):
+    __tablename__ = 'regrade_items'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey('regrade_runs.id', ondelete='CASCADE'), index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey('submissions.id', ondelete='CASCADE'))
+    old_score: Mapped[Optional[float]] = mapped_column(Float)
+    new_score: Mapped[Optional[float]] = mapped_column(Float)
+    new_max_score: Mapped[Optional[float]] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default='queued')      # queued | done | error
+    report: Mapped[Optional[str]] = mapped_column(Text)                    # the new Report as JSON
 
 
 class Throttle(Base):

@@ -18,7 +18,8 @@ def public(sub, assignment, instructor):
     checks = [CheckPublic(id=c.check_id, component=c.component, status='hidden' if hide else c.status,
                           score=None if hide else c.score, max_score=c.max_score,
                           error=None if hide else c.error, threshold=None if hide else c.threshold,
-                          message=None if hide else c.message, output=None if hide else c.output, hidden=hide)
+                          message=None if hide else c.message, output=None if hide else c.output,
+                          description=c.description, metric=c.metric, hidden=hide)
               for c in sub.checks]
     return SubmissionPublic(id=sub.id, assignment=assignment.slug, status=sub.status, score=sub.score,
                             max_score=sub.max_score, grader_version=sub.grader_version, attempts=sub.attempts,
@@ -30,7 +31,8 @@ def gradescope_json(sub, assignment):
     """The stored results of a graded submission in Gradescope's results.json format."""
     checks = [CheckResult(id=c.check_id, component=c.component, status=c.status, score=c.score,
                           max_score=c.max_score, error=c.error, threshold=c.threshold, message=c.message,
-                          visibility=c.visibility, output=c.output) for c in sub.checks]
+                          visibility=c.visibility, output=c.output, description=c.description,
+                          metric=c.metric) for c in sub.checks]
     took = (aware(sub.finished_at) - aware(sub.started_at)).total_seconds() if sub.started_at else 0.0
     return Report(profile=assignment.profile, checks=checks, grader_version=sub.grader_version or '',
                   submission_error=sub.error or '', duration_s=took).to_gradescope()

@@ -15,6 +15,8 @@ class CheckPublic(BaseModel):
     threshold: Optional[float]
     message: Optional[str]
     output: Optional[str]
+    description: str = ''
+    metric: str = ''
     hidden: bool = False
 
 

@@ -5,6 +5,7 @@ from typing import Optional
 import torch
 
 from .metrics import abs_error, describe_shape, problem, rel_error
+from .report import notation
 
 
 @dataclass
@@ -20,10 +21,8 @@ class OutputResult:
     def text(self):
         if self.message:
             return '%s %s' % (self.name, self.message)
-        if self.metric == 'at_least':
-            return '%s %.4g %s %g' % (self.name, self.error, '>=' if self.passed else '<', self.threshold)
-        return '%s: %s %.1e %s %.0e' % (self.name, self.metric, self.error,
-                                          '<=' if self.passed else '>', self.threshold)
+        text = notation(self.metric, self.error, self.threshold, self.passed)
+        return ('%s %s' if self.metric == 'at_least' else '%s: %s') % (self.name, text)
 
 
 def fail(name, metric, message):

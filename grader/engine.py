@@ -167,8 +167,8 @@ def run_check(session, spec, ctx):
     status, score, pick, message = _summarise(spec, results)
     return CheckResult(id=spec.id, component=spec.component, status=status, score=score,
                        max_score=spec.points, error=pick.error if pick else None,
-                       threshold=pick.threshold if pick else None, message=message,
-                       description=spec.description, visibility=spec.visibility, **extra)
+                       threshold=pick.threshold if pick else None, metric=pick.metric if pick else '',
+                       message=message, description=spec.description, visibility=spec.visibility, **extra)
 
 
 def add_dependency_hints(report, specs):

@@ -21,6 +21,7 @@ class CheckResult:
     visibility: str = 'visible'
     duration_s: float = 0.0
     output: str = ''
+    metric: str = ''          # of the output the error and threshold belong to (rel_error, at_least, ...)
 
 
 @dataclass
@@ -43,6 +44,14 @@ class Report:
         return {'profile': self.profile, 'grader_version': self.grader_version, 'score': self.score,
                 'max_score': self.max_score, 'submission_error': self.submission_error,
                 'duration_s': round(self.duration_s, 3), 'checks': [asdict(c) for c in self.checks]}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The inverse of to_dict (unknown keys ignored)."""
+        fields = set(CheckResult.__dataclass_fields__)
+        checks = [CheckResult(**{k: v for k, v in c.items() if k in fields}) for c in data.get('checks', [])]
+        return cls(profile=data['profile'], checks=checks, grader_version=data.get('grader_version', ''),
+                   submission_error=data.get('submission_error', ''), duration_s=data.get('duration_s', 0.0))
 
     def to_json(self):
         return json.dumps(self.to_dict(), indent=2)
@@ -73,6 +82,15 @@ class Report:
         lines += ['', 'total: %.2f / %.2f (profile %s, grader %s)'
                   % (self.score, self.max_score, self.profile, self.grader_version)]
         return '\n'.join(lines)
+
+
+def notation(metric, error, threshold, passed):
+    """An error against its threshold as the course writes it: 'rel_error 3.2e-03 > 1e-07'."""
+    if error is None or threshold is None:
+        return ''
+    if metric == 'at_least':
+        return '%.4g %s %g' % (error, '>=' if passed else '<', threshold)
+    return '%s %.1e %s %.0e' % (metric or 'error', error, '<=' if passed else '>', threshold)
 
 
 def _error_text(c):

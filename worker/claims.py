@@ -2,9 +2,9 @@
 import uuid
 from datetime import datetime, timezone
 
-from app.models import Assignment, Submission
+from app.models import Assignment, RegradeItem, RegradeRun, Submission
 
-from .persist import save_report
+from app.persist import save_report
 
 
 class Job:
@@ -54,3 +54,25 @@ def fail(session, submission_id, job, message):
     sub.finished_at = datetime.now(timezone.utc)
     session.commit()
     return True
+
+
+def preview_job(session, item_id):
+    """(sha256, profile, training_checks, device) of a regrade item still to grade, else None."""
+    item = session.get(RegradeItem, item_id)
+    if item is None or item.status != 'queued':
+        return None
+    run = session.get(RegradeRun, item.run_id)
+    if run.status != 'grading':
+        return None
+    sub = session.get(Submission, item.submission_id)
+    assignment = session.get(Assignment, sub.assignment_id)
+    return sub.files[0]['sha256'], assignment.profile, assignment.training_checks, assignment.device
+
+
+def save_preview(session, item_id, report):
+    item = session.get(RegradeItem, item_id, with_for_update=True)
+    if item is None or item.status != 'queued':
+        return
+    item.report, item.new_score, item.new_max_score = report.to_json(), report.score, report.max_score
+    item.status = 'done'
+    session.commit()

@@ -10,7 +10,7 @@ from grader import get_profile, grade
 from grader.sandbox import SandboxConfig, SandboxUnavailable
 
 from .celery_app import app
-from .claims import claim, fail, save
+from .claims import claim, fail, preview_job, save, save_preview
 
 _sessions = {}
 SAVE_TRIES = 6                                         # ~1 min of a locked database before a task retry
@@ -68,3 +68,32 @@ def grade_submission(self, submission_id):
             return 'error'
         raise self.retry(exc=exc, countdown=30)
     return 'graded' if _save(Session, submission_id, job, report) else 'superseded'
+
+
+@app.task(name='grader.preview_regrade', bind=True, max_retries=10, acks_late=True)
+def preview_regrade(self, item_id):
+    """Grade one submission of a regrade run aside: its rows stay as they are until the run is applied."""
+    settings = get_settings()
+    Session = session_factory()
+    try:
+        with Session() as session:
+            found = preview_job(session, item_id)
+    except OperationalError as exc:
+        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
+    if found is None:
+        return 'skipped'
+    sha256, profile, training_checks, device = found
+    try:
+        report = grade(Storage(settings.storage_dir).get(sha256), get_profile(profile), device=_device(device),
+                       skip_slow=not training_checks, sandbox=SandboxConfig(mode=settings.sandbox_mode))
+    except SandboxUnavailable as exc:
+        raise self.retry(exc=exc, countdown=30)
+    for i in range(SAVE_TRIES):
+        try:
+            with Session() as session:
+                save_preview(session, item_id, report)
+            return 'previewed'
+        except OperationalError:
+            if i == SAVE_TRIES - 1:
+                raise
+            time.sleep(min(2 ** i, 15))

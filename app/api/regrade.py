@@ -5,20 +5,17 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from app.access import assignment_or_404, instructor_or_403, is_instructor
+from app.access import assignment_or_404, instructor_or_403, readable_submission
 from app.deps import CurrentUser, SessionDep
 from app.dispatch import requeue
-from app.models import STATUSES, Assignment, Submission
+from app.models import STATUSES, Submission
 
 router = APIRouter(tags=['regrade'])
 
 
 @router.post('/submissions/{submission_id}/regrade', status_code=202)
 def regrade_one(submission_id: int, request: Request, session: SessionDep, user: CurrentUser):
-    sub = session.get(Submission, submission_id)
-    assignment = session.get(Assignment, sub.assignment_id) if sub else None
-    if sub is None or (sub.owner_id != user.id and not is_instructor(session, user, assignment.course_id)):
-        raise HTTPException(404, 'no submission %d' % submission_id)
+    sub, assignment = readable_submission(session, user, submission_id)
     instructor_or_403(session, user, assignment, 'regrade submissions')
     requeue(session, [sub], {assignment.id: assignment}, request.app.state.settings, request.app.state.enqueue)
     return JSONResponse({'id': sub.id, 'status': sub.status}, status_code=202)

@@ -1,12 +1,16 @@
-"""Instructor views of an assignment: best and latest score per student, as JSON or CSV."""
+"""Instructor views of an assignment: best and latest score per student (JSON, CSV), results.json per student."""
+import io
+import zipfile
+
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import select
 
 from app.access import assignment_or_404, instructor_or_403
 from app.deps import CurrentUser, SessionDep
 from app.models import Membership, Submission, User
-from app.scores import summarise, to_csv
+from app.results import gradescope_json
+from app.scores import effective_score, summarise, to_csv
 
 router = APIRouter(tags=['scores'])
 
@@ -30,3 +34,22 @@ def scores(slug: str, session: SessionDep, user: CurrentUser):
 def scores_csv(slug: str, session: SessionDep, user: CurrentUser):
     return PlainTextResponse(to_csv(_course_rows(session, user, slug)), media_type='text/csv',
                              headers={'Content-Disposition': 'attachment; filename="%s-scores.csv"' % slug})
+
+
+@router.get('/assignments/{slug}/gradescope.zip')
+def gradescope_zip(slug: str, session: SessionDep, user: CurrentUser):
+    """EMAIL/results.json of each student's best graded submission (late policy applied to pick it)."""
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'export its results')
+    best = {}
+    for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
+                                                        Submission.status == 'graded').order_by(Submission.id)):
+        score = effective_score(sub, assignment)
+        if sub.owner_id not in best or score > best[sub.owner_id][0]:
+            best[sub.owner_id] = (score, sub)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as zf:
+        for owner_id, (_, sub) in sorted(best.items()):
+            zf.writestr('%s/results.json' % session.get(User, owner_id).email, gradescope_json(sub, assignment))
+    return Response(buf.getvalue(), media_type='application/zip',
+                    headers={'Content-Disposition': 'attachment; filename="%s-gradescope.zip"' % slug})

@@ -126,6 +126,7 @@ def celery_worker(service_env):
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        proc.stderr.close()
 
 
 @pytest.fixture

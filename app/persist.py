@@ -12,7 +12,7 @@ def save_report(session, submission, report):
         session.add(CheckResult(submission_id=submission.id, check_id=c.id, component=c.component,
                                 status=c.status, score=c.score, max_score=c.max_score, error=c.error,
                                 threshold=c.threshold, message=c.message, output=c.output,
-                                visibility=c.visibility))
+                                visibility=c.visibility, description=c.description, metric=c.metric))
     submission.score = report.score
     submission.max_score = report.max_score
     submission.grader_version = report.grader_version

@@ -1,0 +1,41 @@
+"""Signing in, shared by the API and the pages: password check behind the wrong-password buckets, tokens."""
+from datetime import datetime, timedelta, timezone
+
+from fastapi import HTTPException
+from sqlalchemy import select
+
+from app.models import ApiToken, User
+from app.security import new_token, verify_password
+from app.throttle import describe_wait, take, wait_s
+
+
+def _buckets(settings, client, email):
+    per_second = settings.login_failures / float(settings.login_window_s)
+    return [('login:' + email, settings.login_failures, per_second),
+            ('login-ip:' + client, 10 * settings.login_failures, 10 * per_second)]
+
+
+def authenticate(session, settings, client, email, password):
+    """The user, or HTTPException 401 (wrong) / 429 (too many wrong ones: not even checked)."""
+    email = email.strip().lower()
+    buckets = _buckets(settings, client or 'unknown', email)
+    wait = max(wait_s(session, *b) for b in buckets)
+    if wait:
+        raise HTTPException(429, 'too many wrong passwords: try again in %s' % describe_wait(wait),
+                            {'Retry-After': str(max(1, int(wait + 0.999)))})
+    user = session.scalars(select(User).where(User.email == email)).first()
+    if not verify_password(user.password_hash if user else None, password):
+        for b in buckets:
+            take(session, *b)
+        session.commit()
+        raise HTTPException(401, 'wrong e-mail or password', {'WWW-Authenticate': 'Bearer'})
+    return user
+
+
+def issue_token(session, settings, user):
+    token, digest = new_token()
+    now = datetime.now(timezone.utc)
+    session.add(ApiToken(user_id=user.id, token_sha256=digest, created_at=now,
+                         expires_at=now + timedelta(seconds=settings.token_lifetime_s)))
+    session.commit()
+    return token

@@ -1,0 +1,57 @@
+"""Regrade previews: grade every graded submission of an assignment aside, show the changes, then apply."""
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from app.dispatch import queue_for
+from app.models import RegradeItem, RegradeRun, Submission, User
+from app.persist import save_report
+from grader.report import Report
+
+
+def start(session, assignment, user, settings, enqueue_preview):
+    subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
+                                                    Submission.status.in_(('graded', 'error')))
+                           .order_by(Submission.id)).all()
+    run = RegradeRun(assignment_id=assignment.id, created_by=user.id, created_at=datetime.now(timezone.utc),
+                     items=[RegradeItem(submission_id=s.id, old_score=s.score) for s in subs])
+    session.add(run)
+    session.commit()                                    # items exist before their ids travel
+    for item in run.items:
+        enqueue_preview(item.id, queue_for(assignment, settings))
+    return run
+
+
+def changes(session, run):
+    """One dict per item: who, old and new score, and the checks whose status changed."""
+    rows = []
+    for item in run.items:
+        sub = session.get(Submission, item.submission_id)
+        row = {'submission': sub.id, 'email': session.get(User, sub.owner_id).email, 'status': item.status,
+               'old': item.old_score, 'new': item.new_score, 'new_max': item.new_max_score, 'checks': []}
+        if item.report:
+            before = {c.check_id: c.status for c in sub.checks}
+            after = json.loads(item.report)['checks']
+            row['checks'] = ['%s: %s → %s' % (c['id'], before.get(c['id'], 'absent'), c['status'])
+                             for c in after if before.get(c['id']) != c['status']]
+            row['checks'] += ['%s: %s → absent' % (cid, st) for cid, st in before.items()
+                              if cid not in {c['id'] for c in after}]
+        row['changed'] = bool(row['checks']) or row['old'] != row['new']
+        rows.append(row)
+    return rows
+
+
+def apply(session, run):
+    """Write every previewed report onto its submission; returns how many changed rows."""
+    count = 0
+    for item in run.items:
+        if item.status != 'done':
+            continue
+        sub = session.get(Submission, item.submission_id)
+        save_report(session, sub, Report.from_dict(json.loads(item.report)))
+        sub.claim = None
+        count += 1
+    run.status = 'applied'
+    session.commit()
+    return count

@@ -1,0 +1,65 @@
+"""Accepting an upload, shared by the API and the pages: who may, validation, duplicates, the rate limit."""
+import hashlib
+from datetime import datetime, timezone
+
+from fastapi import HTTPException
+from sqlalchemy import select
+
+from app.access import course_role
+from app.db import aware
+from app.dispatch import requeue
+from app.models import Submission, Throttle
+from app.storage import Storage
+from app.throttle import describe_wait, take, wait_s
+from app.uploads import GRADED_FILE, UploadError, graded_source
+
+
+def _bucket(user, assignment):
+    return ('upload:%d:%d' % (user.id, assignment.id), assignment.rate_limit_burst,
+            assignment.rate_limit_per_hour / 3600.0)
+
+
+def uploads_left(session, user, assignment):
+    """(uploads possible right now, seconds until the next one when none is)."""
+    key, capacity, per_second = _bucket(user, assignment)
+    row = session.get(Throttle, key)
+    if row is None:
+        return capacity, 0.0
+    now = datetime.now(timezone.utc).timestamp()
+    level = min(capacity, row.tokens + (now - row.updated) * per_second)
+    return int(level), wait_s(session, key, capacity, per_second, now)
+
+
+def accept(session, settings, enqueue, user, assignment, received):
+    """(submission, duplicate?) for [(name, bytes)], or HTTPException with the reason."""
+    role = course_role(session, user, assignment.course_id)
+    if role is None:
+        raise HTTPException(403, 'you are not enrolled in the course of %s' % assignment.slug)
+    now = datetime.now(timezone.utc)
+    if role == 'student' and assignment.late_due_at and now > aware(assignment.late_due_at):
+        raise HTTPException(403, '%s closed on %s' % (assignment.slug, aware(assignment.late_due_at).isoformat()))
+    try:
+        source = graded_source(received, settings.upload_max_file_bytes, settings.upload_max_request_bytes)
+    except UploadError as exc:
+        raise HTTPException(422, str(exc)) from None
+    digest = hashlib.sha256(source).hexdigest()
+    same = session.scalars(select(Submission).where(
+        Submission.owner_id == user.id, Submission.assignment_id == assignment.id,
+        Submission.content_sha256 == digest, Submission.status != 'error')).first()
+    if same is not None:                               # the same file again: no new row, no token spent
+        return same, True
+    if role == 'student':
+        wait = take(session, *_bucket(user, assignment))
+        if wait:
+            session.rollback()
+            raise HTTPException(429, 'too many submissions: %s allows %d at once and %d per hour; try again in %s'
+                                % (assignment.slug, assignment.rate_limit_burst, assignment.rate_limit_per_hour,
+                                   describe_wait(wait)), {'Retry-After': str(max(1, int(wait + 0.999)))})
+    Storage(settings.storage_dir).put(source)
+    sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256=digest, requested_at=now,
+                     files=[{'name': GRADED_FILE, 'sha256': digest, 'size': len(source)}],
+                     late=bool(assignment.due_at and now > aware(assignment.due_at)))
+    session.add(sub)
+    session.flush()
+    requeue(session, [sub], {assignment.id: assignment}, settings, enqueue)
+    return sub, False

@@ -1,0 +1,1 @@
+"""The web pages: student upload and feedback, the instructor dashboard (server-rendered, Jinja2)."""

@@ -1,0 +1,65 @@
+"""What every page needs: templates, the cookie-signed-in user, the CSRF field, error pages."""
+import os
+from datetime import datetime, timezone
+
+from fastapi import HTTPException, Request
+from fastapi.templating import Jinja2Templates
+
+from app.access import is_instructor
+from app.db import aware
+from app.deps import COOKIE, csrf_token, user_for_token
+from grader.engine import COMPONENT_NAMES
+from grader.report import notation
+
+templates = Jinja2Templates(directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), 'templates'))
+
+
+class SignInRequired(Exception):
+    """Raised by pages for visitors without a valid session; answered with a redirect to /login."""
+
+
+def when(moment):
+    return aware(moment).strftime('%Y-%m-%d %H:%M UTC') if moment else '—'
+
+
+def points(value):
+    return '—' if value is None else ('%.2f' % value).rstrip('0').rstrip('.')
+
+
+def local_input(moment):
+    """A stored time for an <input type=datetime-local> (UTC)."""
+    return aware(moment).strftime('%Y-%m-%dT%H:%M') if moment else ''
+
+
+def without_prefix(message, description):
+    """A check's message without the configuration, which has its own column."""
+    lead = (description or '') + ': '
+    return message[len(lead):] if description and message.startswith(lead) else message
+
+
+templates.env.filters.update(when=when, points=points, local_input=local_input, without_prefix=without_prefix)
+templates.env.globals.update(component_name=lambda c: COMPONENT_NAMES.get(c, c), notation=notation)
+
+
+def page_user(request, session):
+    user = user_for_token(session, request.cookies.get(COOKIE))
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+def check_csrf(request, form):
+    if form.get('csrf') != csrf_token(request.cookies.get(COOKIE, '')):
+        raise HTTPException(403, 'this form has expired: reload the page and try again')
+
+
+def render(request, name, user=None, status_code=200, **context):
+    token = request.cookies.get(COOKIE, '')
+    context.update(request=request, user=user, csrf=csrf_token(token) if token else '',
+                   now=datetime.now(timezone.utc))
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def instructor_page(session, user, assignment):
+    if not is_instructor(session, user, assignment.course_id):
+        raise HTTPException(403, 'only the course\'s instructors see this page')

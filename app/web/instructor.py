@@ -1,0 +1,226 @@
+"""The instructor dashboard: roster, charts, queue, a student's history, regrades with preview,
+settings and roster import."""
+import csv
+import io
+import secrets
+from datetime import datetime, timezone
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import func, select
+
+from app import dashboard, previews
+from app.access import assignment_or_404, readable_submission
+from app.deps import SessionDep
+from app.dispatch import requeue
+from app.models import Assignment, Membership, RegradeRun, Submission, User
+from app.scores import summarise
+from app.security import hash_password
+from grader.catalog import PROFILES
+
+from .charts import histogram_svg, pass_rate_svg, timeline_svg
+from .common import check_csrf, instructor_page, page_user, render
+
+router = APIRouter(prefix='/instructor', include_in_schema=False)
+
+
+def _queue_depth(settings):
+    try:
+        import redis
+        client = redis.Redis.from_url(settings.broker_url, socket_timeout=1)
+        return {q: client.llen(q) for q in ('cpu', 'gpu')}
+    except Exception as exc:                            # shown on the page, never a 500
+        return {'error': str(exc)[:120]}
+
+
+def _dashboard(request, session, user, assignment, **extra):
+    students = session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.course_id == assignment.course_id, Membership.role == 'student')).all()
+    subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
+    roster = summarise(assignment, students, subs)
+    ids = {u.email: u.id for u in students}
+    for row in roster:
+        row['id'] = ids[row['email']]
+    latest = dashboard.latest_graded(subs)
+    max_score = next((s.max_score for s in latest if s.max_score), 100.0)
+    bests = [r['best'] for r in roster if r['best'] is not None]
+    rates = dashboard.pass_rates(latest)
+    points = dashboard.timeline(subs, assignment.due_at)
+    now = datetime.now(timezone.utc)
+    counts = dict(session.execute(select(Submission.status, func.count()).where(
+        Submission.assignment_id == assignment.id).group_by(Submission.status)).all())
+    return render(request, 'dashboard.html', user, assignment=assignment, roster=roster, profiles=sorted(PROFILES),
+                  histogram=histogram_svg(dashboard.histogram(bests, max_score),
+                                          'Best scores of %d students' % len(bests)),
+                  pass_rates=pass_rate_svg(rates, 'Pass rate per check, latest graded submission of each student'),
+                  timeline=timeline_svg(points, 48, 'Uploads per hour around the due date') if points else None,
+                  counts=counts, queue=_queue_depth(request.app.state.settings),
+                  workers=dashboard.workers(subs, now), running=[s for s in subs if s.status == 'running'],
+                  runs=session.scalars(select(RegradeRun).where(RegradeRun.assignment_id == assignment.id)
+                                       .order_by(RegradeRun.id.desc()).limit(5)).all(),
+                  mean=sum(bests) / len(bests) if bests else None, **extra)
+
+
+@router.get('/assignments/{slug}')
+def dashboard_page(slug: str, request: Request, session: SessionDep):
+    user = page_user(request, session)
+    assignment = assignment_or_404(session, slug)
+    instructor_page(session, user, assignment)
+    return _dashboard(request, session, user, assignment)
+
+
+@router.get('/assignments/{slug}/students/{student_id}')
+def history_page(slug: str, student_id: int, request: Request, session: SessionDep):
+    user = page_user(request, session)
+    assignment = assignment_or_404(session, slug)
+    instructor_page(session, user, assignment)
+    student = session.get(User, student_id)
+    if student is None:
+        raise HTTPException(404, 'no student %d' % student_id)
+    subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
+                                                    Submission.owner_id == student_id)
+                           .order_by(Submission.id.desc())).all()
+    return render(request, 'history.html', user, assignment=assignment, student=student, submissions=subs)
+
+
+@router.post('/submissions/{submission_id}/regrade')
+async def regrade_one(submission_id: int, request: Request, session: SessionDep):
+    user = page_user(request, session)
+    check_csrf(request, await request.form())
+    sub, assignment = readable_submission(session, user, submission_id)
+    instructor_page(session, user, assignment)
+    requeue(session, [sub], {assignment.id: assignment}, request.app.state.settings, request.app.state.enqueue)
+    return RedirectResponse('/submissions/%d' % sub.id, status_code=303)
+
+
+@router.post('/assignments/{slug}/regrade-preview')
+async def regrade_preview(slug: str, request: Request, session: SessionDep):
+    user = page_user(request, session)
+    check_csrf(request, await request.form())
+    assignment = assignment_or_404(session, slug)
+    instructor_page(session, user, assignment)
+    run = previews.start(session, assignment, user, request.app.state.settings, request.app.state.enqueue_preview)
+    return RedirectResponse('/instructor/regrades/%d' % run.id, status_code=303)
+
+
+def _run(session, user, run_id):
+    run = session.get(RegradeRun, run_id)
+    if run is None:
+        raise HTTPException(404, 'no regrade %d' % run_id)
+    assignment = session.get(Assignment, run.assignment_id)
+    instructor_page(session, user, assignment)
+    return run, assignment
+
+
+@router.get('/regrades/{run_id}')
+def regrade_page(run_id: int, request: Request, session: SessionDep):
+    user = page_user(request, session)
+    run, assignment = _run(session, user, run_id)
+    rows = previews.changes(session, run)
+    return render(request, 'regrade.html', user, run=run, assignment=assignment, rows=rows,
+                  pending=sum(r['status'] == 'queued' for r in rows), changed=sum(r['changed'] for r in rows))
+
+
+@router.post('/regrades/{run_id}/{action}')
+async def regrade_decide(run_id: int, action: str, request: Request, session: SessionDep):
+    user = page_user(request, session)
+    check_csrf(request, await request.form())
+    run, assignment = _run(session, user, run_id)
+    if run.status != 'grading' or action not in ('apply', 'discard'):
+        raise HTTPException(409, 'this regrade was already %s' % run.status)
+    if action == 'apply':
+        previews.apply(session, run)
+    else:
+        run.status = 'discarded'
+        session.commit()
+    return RedirectResponse('/instructor/regrades/%d' % run.id, status_code=303)
+
+
+def _moment(text):
+    if not text:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+@router.post('/assignments/{slug}/settings')
+def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annotated[str, Form()],
+                  title: Annotated[str, Form()], profile: Annotated[str, Form()],
+                  due_at: Annotated[str, Form()] = '', late_due_at: Annotated[str, Form()] = '',
+                  late_penalty_percent: Annotated[float, Form()] = 0.0,
+                  rate_limit_burst: Annotated[int, Form()] = 5, rate_limit_per_hour: Annotated[int, Form()] = 10,
+                  details_after_due: Annotated[bool, Form()] = False,
+                  training_checks: Annotated[bool, Form()] = False, leaderboard: Annotated[bool, Form()] = False):
+    user = page_user(request, session)
+    check_csrf(request, {'csrf': csrf})
+    assignment = assignment_or_404(session, slug)
+    instructor_page(session, user, assignment)
+    try:
+        due, late = _moment(due_at), _moment(late_due_at)
+    except ValueError:
+        due = late = 'bad'
+    problem = ('a date is not a date' if 'bad' in (due, late) else
+               'the late due date is before the due date' if due and late and late < due else
+               'unknown profile %r' % profile if profile not in PROFILES else
+               'the late penalty is a percentage from 0 to 100' if not 0 <= late_penalty_percent <= 100 else
+               'rate limits are whole numbers from 1' if min(rate_limit_burst, rate_limit_per_hour) < 1 else
+               'the title is empty' if not title.strip() else '')
+    if problem:
+        session.rollback()
+        return _dashboard(request, session, user, assignment, settings_error=problem)
+    assignment.title, assignment.profile, assignment.due_at, assignment.late_due_at = title.strip(), profile, due, late
+    assignment.late_penalty = late_penalty_percent / 100.0
+    assignment.rate_limit_burst, assignment.rate_limit_per_hour = rate_limit_burst, rate_limit_per_hour
+    assignment.details_after_due, assignment.training_checks = details_after_due, training_checks
+    assignment.leaderboard = leaderboard
+    session.commit()
+    return _dashboard(request, session, user, assignment, settings_saved=True)
+
+
+def parse_roster(text):
+    """CSV with a header holding email (and optionally name, role) -> [(email, name, role)] or ValueError."""
+    reader = csv.DictReader(io.StringIO(text.lstrip('\ufeff')))
+    if not reader.fieldnames or 'email' not in [f.strip().lower() for f in reader.fieldnames]:
+        raise ValueError('the first line must name the columns, among them "email"')
+    rows = []
+    for n, raw in enumerate(reader, start=2):
+        row = {(k or '').strip().lower(): (v or '').strip() for k, v in raw.items()}
+        email, role = row.get('email', '').lower(), row.get('role') or 'student'
+        if '@' not in email or len(email) > 254:
+            raise ValueError('line %d: %r is not an e-mail address' % (n, email))
+        if role not in ('student', 'instructor'):
+            raise ValueError('line %d: role must be student or instructor, not %r' % (n, role))
+        rows.append((email, row.get('name', ''), role))
+    return rows
+
+
+@router.post('/assignments/{slug}/roster')
+def roster_import(slug: str, request: Request, session: SessionDep, csrf: Annotated[str, Form()],
+                  roster: Annotated[str, Form()]):
+    """Enrol the listed people in the assignment's course; new accounts get a password shown once."""
+    user = page_user(request, session)
+    check_csrf(request, {'csrf': csrf})
+    assignment = assignment_or_404(session, slug)
+    instructor_page(session, user, assignment)
+    try:
+        rows = parse_roster(roster)
+    except ValueError as exc:
+        return _dashboard(request, session, user, assignment, roster_error=str(exc))
+    created, enrolled, now = [], 0, datetime.now(timezone.utc)
+    for email, name, role in rows:
+        person = session.scalars(select(User).where(User.email == email)).first()
+        if person is None:
+            password = secrets.token_urlsafe(9)
+            person = User(email=email, name=name, role='student', password_hash=hash_password(password),
+                          created_at=now)
+            session.add(person)
+            session.flush()
+            created.append((email, password))
+        member = session.scalars(select(Membership).where(Membership.user_id == person.id,
+                                                          Membership.course_id == assignment.course_id)).first()
+        if member is None:
+            session.add(Membership(user_id=person.id, course_id=assignment.course_id, role=role))
+            enrolled += 1
+    session.commit()
+    return _dashboard(request, session, user, assignment, roster_result={'enrolled': enrolled, 'created': created,
+                                                                         'listed': len(rows)})

@@ -1,0 +1,127 @@
+"""Pages for everyone signed in: sign in/out, home, an assignment with its upload area, a submission."""
+from datetime import datetime, timezone
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from app.access import assignment_or_404, course_role, is_instructor, readable_submission
+from app.accounts import authenticate, issue_token
+from app.api.submissions import read_files
+from app.db import aware
+from app.deps import COOKIE, SessionDep
+from app.security import token_digest
+from app.models import ApiToken, Assignment, Course, Membership, Submission, User
+from app.results import details_hidden
+from app.submit import accept, uploads_left
+from app.throttle import describe_wait
+from app.uploads import ALLOWED_SUFFIXES
+
+from .common import check_csrf, page_user, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target):
+    return target if target.startswith('/') and not target.startswith('//') else '/'
+
+
+@router.get('/login')
+def login_form(request: Request, next: str = '/'):
+    return render(request, 'login.html', next=_safe_next(next))
+
+
+@router.post('/login')
+def login(request: Request, session: SessionDep, username: Annotated[str, Form()],
+          password: Annotated[str, Form()], next: Annotated[str, Form()] = '/'):
+    settings = request.app.state.settings
+    try:
+        user = authenticate(session, settings, request.client.host if request.client else None, username, password)
+    except HTTPException as exc:
+        return render(request, 'login.html', status_code=exc.status_code, error=exc.detail, username=username,
+                      next=_safe_next(next))
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(COOKIE, issue_token(session, settings, user), max_age=settings.token_lifetime_s,
+                        httponly=True, samesite='strict', secure=settings.cookie_secure)
+    return response
+
+
+@router.post('/logout')
+async def logout(request: Request, session: SessionDep):
+    check_csrf(request, await request.form())
+    token = request.cookies.get(COOKIE)
+    if token:
+        row = session.scalars(select(ApiToken).where(ApiToken.token_sha256 == token_digest(token))).first()
+        if row is not None:
+            session.delete(row)
+            session.commit()
+    response = RedirectResponse('/login', status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get('/')
+def home(request: Request, session: SessionDep):
+    user = page_user(request, session)
+    courses = session.execute(select(Course, Membership.role).join(Membership, Membership.course_id == Course.id)
+                              .where(Membership.user_id == user.id).order_by(Course.title)).all()
+    if user.role == 'admin':
+        courses = [(c, 'instructor') for c in session.scalars(select(Course).order_by(Course.title))]
+    listing = [(course, role, session.scalars(select(Assignment).where(Assignment.course_id == course.id)
+                                              .order_by(Assignment.due_at, Assignment.slug)).all())
+               for course, role in courses]
+    return render(request, 'home.html', user, listing=listing)
+
+
+def _assignment_page(request, session, user, assignment, error=None, status_code=200):
+    role = course_role(session, user, assignment.course_id)
+    if role is None:
+        raise HTTPException(403, 'you are not enrolled in the course of %s' % assignment.slug)
+    left, wait = uploads_left(session, user, assignment)
+    subs = session.scalars(select(Submission).where(Submission.owner_id == user.id,
+                                                    Submission.assignment_id == assignment.id)
+                           .order_by(Submission.id.desc())).all()
+    settings = request.app.state.settings
+    return render(request, 'assignment.html', user, status_code=status_code, assignment=assignment, role=role,
+                  submissions=subs, left=left, wait=describe_wait(wait) if wait else '', error=error,
+                  suffixes=ALLOWED_SUFFIXES, max_file=settings.upload_max_file_bytes,
+                  max_request=settings.upload_max_request_bytes,
+                  closed=bool(role == 'student' and assignment.late_due_at
+                              and aware(assignment.late_due_at) < datetime.now(timezone.utc)))
+
+
+@router.get('/assignments/{slug}')
+def assignment_page(slug: str, request: Request, session: SessionDep):
+    user = page_user(request, session)
+    return _assignment_page(request, session, user, assignment_or_404(session, slug))
+
+
+@router.post('/assignments/{slug}/upload')
+async def upload_form(slug: str, request: Request, session: SessionDep,
+                      files: Annotated[list[UploadFile], File()] = None, csrf: Annotated[str, Form()] = ''):
+    """The upload without JavaScript: same rules as the API, the answer is a page."""
+    user = page_user(request, session)
+    check_csrf(request, {'csrf': csrf})
+    assignment = assignment_or_404(session, slug)
+    settings = request.app.state.settings
+    try:
+        received = await read_files(files, settings.upload_max_request_bytes)
+        sub, _ = accept(session, settings, request.app.state.enqueue, user, assignment, received)
+    except HTTPException as exc:
+        return _assignment_page(request, session, user, assignment, exc.detail, exc.status_code)
+    return RedirectResponse('/submissions/%d' % sub.id, status_code=303)
+
+
+@router.get('/submissions/{submission_id}')
+def submission_page(submission_id: int, request: Request, session: SessionDep):
+    user = page_user(request, session)
+    sub, assignment = readable_submission(session, user, submission_id)
+    instructor = is_instructor(session, user, assignment.course_id)
+    groups = {}
+    for c in sub.checks:
+        groups.setdefault(c.component, []).append(c)
+    owner = sub.owner_id == user.id
+    return render(request, 'submission.html', user, sub=sub, assignment=assignment, instructor=instructor,
+                  owner=owner, groups=groups, hidden=details_hidden(assignment, instructor),
+                  owner_email=None if owner else session.get(User, sub.owner_id).email)

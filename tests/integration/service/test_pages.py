@@ -1,0 +1,166 @@
+"""The pages in a real browser (Debian's Chromium, headless, driven by Playwright) against the real stack:
+uvicorn, a Celery worker, Redis, SQLite and the strict sandbox. Screenshots go to artifacts/screenshots/."""
+import csv
+import io
+import os
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.models import Assignment
+from tests.conftest import ROOT, read_submission
+from tests.integration.service.conftest import sessions
+from tests.submissions import bugs
+
+pytestmark = pytest.mark.slow
+SHOTS = os.path.join(ROOT, 'artifacts', 'screenshots')
+CHROMIUM = '/usr/bin/chromium'
+GRADED_S = 180_000                                     # ms: a grading on a busy 2-core machine
+
+
+@pytest.fixture
+def browser():
+    if not os.path.exists(CHROMIUM):
+        raise RuntimeError('Chromium is missing: apt-get install chromium (.ci/run does it)')
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync'])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(service_env, celery_worker, request):
+    """Base URL of the stack, the convnet assignment without its training checks (seconds per grading)."""
+    base = request.getfixturevalue('api')
+    with sessions(service_env)() as session:
+        session.scalars(select(Assignment).where(Assignment.slug == 'convnet')).one().training_checks = False
+        session.commit()
+    celery_worker()
+    return base
+
+
+def shot(page, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SHOTS, name + '.png'), full_page=True)
+
+
+def sign_in(browser, base, email, path='/'):
+    page = browser.new_context(viewport={'width': 1200, 'height': 900}, accept_downloads=True).new_page()
+    page.goto(base + path)
+    assert '/login' in page.url                        # everyone starts at the sign-in page
+    page.get_by_label('E-mail').fill(email)
+    page.get_by_label('Password').fill('demo')
+    page.get_by_role('button', name='Sign in').click()
+    page.wait_for_url(base + path)
+    return page
+
+
+def submit(page, base, name, data):
+    page.goto(base + '/assignments/convnet')
+    page.get_by_label('Choose').set_input_files({'name': name, 'mimeType': 'text/x-python', 'buffer': data})
+    page.get_by_role('button', name='Submit for grading').click()
+    page.wait_for_url(re.compile(r'.*/submissions/\d+$'))
+    return int(page.url.rsplit('/', 1)[1])
+
+
+def wait_graded(page):
+    """The status moves by itself (no reload by the test) until it says graded."""
+    page.locator('#status', has_text='graded').wait_for(timeout=GRADED_S)
+
+
+def test_student_uploads_watches_grading_and_reads_feedback_then_instructor_dashboard(browser, site):
+    from playwright.sync_api import expect
+    page = sign_in(browser, site, 'student@example.com', '/assignments/convnet')
+    expect(page.locator('.rules')).to_contain_text('5 more right now')
+    # client-side checks answer before anything is sent
+    page.get_by_label('Choose').set_input_files({'name': 'notes.txt', 'mimeType': 'text/plain', 'buffer': b'x'})
+    expect(page.locator('#upload-error')).to_have_text(re.compile(r'notes\.txt is not an allowed file'))
+    shot(page, 'student-assignment')
+    # a server-side refusal shows inline too
+    page.get_by_label('Choose').set_input_files({'name': 'convolutional_networks.py', 'mimeType': 'text/x-python',
+                                                 'buffer': b'x = "\xff"\n'})
+    page.get_by_role('button', name='Submit for grading').click()
+    expect(page.locator('#upload-error')).to_contain_text('is not UTF-8 text')
+
+    good = submit(page, site, 'convolutional_networks.py', read_submission('correct_vectorized'))
+    expect(page.locator('#status')).to_have_text(re.compile('queued|running|graded'))
+    wait_graded(page)
+    expect(page.locator('#score')).to_have_text('92 / 92')
+
+    bug = next(b for b in bugs.BUGS if b.id == 'conv_fwd_bias_added_twice')
+    buggy = submit(page, site, 'convolutional_networks.py', bugs.apply(bug))
+    wait_graded(page)
+    failing = page.locator('tr[id="check-conv_forward.s2_p1_notebook"]')
+    expect(failing).to_have_class('failed')
+    expect(failing).to_contain_text('stride 2, pad 1, linspace inputs (notebook)')
+    expect(failing.locator('td.message')).to_contain_text('out: rel_error')
+    expect(page.locator('#failing')).to_contain_text('conv_forward.s2_p1_notebook')
+    expect(failing.locator('td').nth(4)).to_have_text(re.compile(r'rel_error \d\.\de[-+]\d\d > 1e-07'))
+    score = float(page.locator('#score').inner_text().split(' / ')[0])
+    assert score < 92
+    shot(page, 'student-feedback')
+    page.goto(site + '/assignments/convnet')
+    expect(page.locator('table').last).to_contain_text(str(good))
+    expect(page.locator('table').last).to_contain_text(str(buggy))
+
+    # the instructor's dashboard
+    teacher = sign_in(browser, site, 'instructor@example.com', '/instructor/assignments/convnet')
+    row = teacher.locator('#roster tr[data-email="student@example.com"]')
+    expect(row.locator('td').nth(1)).to_have_text('92')
+    expect(row.locator('td').nth(2)).to_have_text('%g' % score)
+    expect(row.locator('td').nth(3)).to_have_text('2')
+    expect(teacher.locator('#roster tr[data-email="student2@example.com"] td').nth(3)).to_have_text('0')
+    bars = teacher.locator('#histogram rect.bar')
+    counts = [int(bars.nth(i).get_attribute('data-count')) for i in range(bars.count())]
+    assert counts == [0] * 9 + [1]                     # one student, best 92 of 92: the top bin
+    fwd_bar = teacher.locator('#pass-rates rect[data-check="conv_forward.s2_p1_notebook"]')
+    assert (fwd_bar.get_attribute('data-passed'), fwd_bar.get_attribute('data-total')) == ('0', '1')
+    pool_bar = teacher.locator('#pass-rates rect[data-check="maxpool_forward.2x2_s2_notebook_linspace"]')
+    assert (pool_bar.get_attribute('data-passed'), pool_bar.get_attribute('data-total')) == ('1', '1')
+    first = teacher.locator('#pass-rates rect').first          # the most failed check comes first
+    assert first.get_attribute('data-passed') == '0'
+    teacher.get_by_label('Filter by name or e-mail').fill('student2')
+    expect(teacher.locator('#roster-count')).to_have_text('1 shown')
+    teacher.get_by_label('Filter by name or e-mail').fill('')
+    shot(teacher, 'instructor-dashboard')
+
+    with teacher.expect_download() as download:
+        teacher.locator('#export-csv').click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
+    assert [(r['email'], r['best'], r['latest'], r['submissions']) for r in rows] == [
+        ('student2@example.com', '', '', '0'), ('student@example.com', '92.0', '%r' % score, '2')]
+
+    # a regrade under another course variant: previewed, nothing written until applied
+    teacher.get_by_label('Profile (course variant)').select_option('deep-vision-hw6')
+    teacher.get_by_role('button', name='Save settings').click()
+    expect(teacher.locator('#settings')).to_contain_text('Saved.')
+    teacher.get_by_role('button', name='Preview a regrade of the whole assignment').click()
+    teacher.wait_for_url(re.compile(r'.*/instructor/regrades/\d+$'))
+    expect(teacher.locator('#regrade-progress')).to_contain_text('2 of 2 graded aside', timeout=GRADED_S)
+    changes = teacher.locator('#changes tbody tr')
+    expect(changes).to_have_count(2)
+    expect(teacher.locator('#changes tr[data-submission="%d"]' % good)).to_contain_text('→')
+    shot(teacher, 'instructor-regrade-preview')
+    student_view = page.goto(site + '/submissions/%d' % good)
+    assert student_view.status == 200
+    expect(page.locator('#score')).to_have_text('92 / 92')         # not applied: unchanged
+    teacher.get_by_role('button', name='Discard').click()
+    expect(teacher.locator('h1')).to_contain_text('discarded')
+
+
+def test_a_student_cannot_reach_instructor_pages(browser, site):
+    from playwright.sync_api import expect
+    page = sign_in(browser, site, 'student@example.com')
+    expect(page.get_by_role('link', name='Dashboard')).to_have_count(0)
+    for path in ('/instructor/assignments/convnet', '/instructor/assignments/convnet/students/1',
+                 '/instructor/regrades/1'):
+        response = page.goto(site + path)
+        assert response.status in (403, 404), path
+        expect(page.locator('.error')).to_have_text(re.compile('only the course\'s instructors|no regrade'))
+    response = page.goto(site + '/api/v1/assignments/convnet/scores.csv')
+    assert response.status == 403
+    shot(page, 'student-refused')
