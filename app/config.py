@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     storage_dir: str = os.path.join(ROOT, 'data', 'uploads')
     sandbox_mode: str = 'strict'
     token_lifetime_s: int = 7 * 24 * 3600
+    secret_key: str = ''                  # leaderboard pseudonyms; empty: a random key kept beside the uploads
     cookie_secure: bool = False           # true behind HTTPS: the pages' cookie is then sent over HTTPS only
     upload_max_file_bytes: int = 2 * 1024 * 1024
     upload_max_request_bytes: int = 8 * 1024 * 1024
@@ -31,3 +32,18 @@ class Settings(BaseSettings):
 @functools.lru_cache(maxsize=None)
 def get_settings():
     return Settings()
+
+
+def secret_key(settings):
+    """settings.secret_key, else a random key created once in the data folder (mode 0600)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = os.path.join(os.path.dirname(os.path.abspath(settings.storage_dir)), 'secret_key')
+    if not os.path.exists(path):
+        import secrets
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, 'w') as f:
+            f.write(secrets.token_hex(32))
+    with open(path) as f:
+        return f.read().strip()

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from app.access import assignment_or_404, course_role, is_instructor, readable_submission
 from app.accounts import authenticate, issue_token
 from app.api.submissions import read_files
+from app.config import secret_key
 from app.db import aware
 from app.deps import COOKIE, SessionDep
 from app.security import token_digest
+from app.leaderboard import pseudonym, standings
 from app.models import ApiToken, Assignment, Course, Membership, Submission, User
 from app.results import details_hidden
 from app.submit import accept, uploads_left
@@ -125,3 +127,17 @@ def submission_page(submission_id: int, request: Request, session: SessionDep):
     return render(request, 'submission.html', user, sub=sub, assignment=assignment, instructor=instructor,
                   owner=owner, groups=groups, hidden=details_hidden(assignment, instructor),
                   owner_email=None if owner else session.get(User, sub.owner_id).email)
+
+
+@router.get('/assignments/{slug}/leaderboard')
+def leaderboard_page(slug: str, request: Request, session: SessionDep):
+    user = page_user(request, session)
+    assignment = assignment_or_404(session, slug)
+    if course_role(session, user, assignment.course_id) is None:
+        raise HTTPException(403, 'you are not enrolled in the course of %s' % slug)
+    if not assignment.leaderboard:
+        raise HTTPException(404, '%s has no leaderboard' % slug)
+    subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
+    rows = standings(subs, secret_key(request.app.state.settings), assignment.id)
+    return render(request, 'leaderboard.html', user, assignment=assignment, rows=rows,
+                  me=pseudonym(secret_key(request.app.state.settings), assignment.id, user.id))

@@ -126,7 +126,17 @@ def test_student_uploads_watches_grading_and_reads_feedback_then_instructor_dash
     teacher.get_by_label('Filter by name or e-mail').fill('student2')
     expect(teacher.locator('#roster-count')).to_have_text('1 shown')
     teacher.get_by_label('Filter by name or e-mail').fill('')
+    order = lambda: teacher.locator('#roster tbody tr').evaluate_all(  # noqa: E731
+        'rows => rows.map(r => r.dataset.email)')
+    teacher.get_by_role('button', name='Best').click()
+    assert order() == ['student2@example.com', 'student@example.com']            # no score sorts lowest
+    teacher.get_by_role('button', name='Best').click()
+    assert order() == ['student@example.com', 'student2@example.com']
+    expect(teacher.locator('th[aria-sort=descending]')).to_have_text('Best')
     shot(teacher, 'instructor-dashboard')
+    teacher.get_by_role('link', name='Sam Student').click()
+    expect(teacher.locator('table tbody tr')).to_have_count(2)                   # the student's history
+    teacher.go_back()
 
     with teacher.expect_download() as download:
         teacher.locator('#export-csv').click()
@@ -164,3 +174,46 @@ def test_a_student_cannot_reach_instructor_pages(browser, site):
     response = page.goto(site + '/api/v1/assignments/convnet/scores.csv')
     assert response.status == 403
     shot(page, 'student-refused')
+
+
+UNLABELLED = '''() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+    .map((el) => el.outerHTML)'''
+
+
+def test_pages_work_by_keyboard_on_a_phone_and_show_hidden_checks_as_hidden(browser, api, service_env):
+    from playwright.sync_api import expect
+
+    from tests.integration.service.test_rules import graded_row, set_assignment
+    sub_id = graded_row(service_env)
+    set_assignment(service_env, details_after_due=True)
+    context = browser.new_context(viewport={'width': 375, 'height': 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(api + '/login')
+    assert page.evaluate(UNLABELLED) == []
+    page.keyboard.press('Tab')                                    # skip link, e-mail, password, button
+    for _ in range(4):
+        if page.evaluate('document.activeElement.id') == 'username':
+            break
+        page.keyboard.press('Tab')
+    page.keyboard.type('student@example.com')
+    page.keyboard.press('Tab')
+    page.keyboard.type('demo')
+    page.keyboard.press('Enter')
+    page.wait_for_url(api + '/')
+    for path in ('/', '/assignments/convnet', '/submissions/%d' % sub_id):
+        page.goto(api + path)
+        assert page.evaluate(UNLABELLED) == [], path
+        assert page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1'), path
+    page.goto(api + '/assignments/convnet')
+    for _ in range(12):                                           # the file picker is reachable by Tab
+        page.keyboard.press('Tab')
+        if page.evaluate('document.activeElement.id') == 'files':
+            break
+    assert page.evaluate('document.activeElement.id') == 'files'
+    shot(page, 'student-assignment-phone')
+    page.goto(api + '/submissions/%d' % sub_id)
+    expect(page.locator('tr.hidden')).to_have_count(2)            # hidden, not missing
+    expect(page.locator('tr.hidden').first).to_contain_text('shown after the due date')
+    expect(page.locator('#score')).to_have_text('7.5 / 10')
+    context.close()

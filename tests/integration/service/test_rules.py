@@ -30,7 +30,7 @@ def set_assignment(env, slug='convnet', **values):
 
 
 def graded_row(env, email='student@example.com', score=7.5):
-    """A graded submission with two check rows, as a worker would have left it."""
+    """A graded submission with two check rows (5 + score - 5 points), as a worker would have left it."""
     now = datetime.now(timezone.utc)
     with sessions(env)() as session:
         user = session.scalars(select(User).where(User.email == email)).one()
@@ -44,7 +44,7 @@ def graded_row(env, email='student@example.com', score=7.5):
                                      status='passed', score=5.0, max_score=5.0, error=1e-9, threshold=1e-7,
                                      message='rel_error 1.0e-09'),
                          CheckResult(submission_id=sub.id, check_id='conv_backward.dx', component='conv_backward',
-                                     status='failed', score=2.5, max_score=5.0, error=0.3, threshold=1e-7,
+                                     status='failed', score=score - 5.0, max_score=5.0, error=0.3, threshold=1e-7,
                                      message='dx: rel_error 3.0e-01 > 1e-07')])
         session.commit()
         return sub.id
