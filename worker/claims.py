@@ -57,7 +57,7 @@ def fail(session, submission_id, job, message):
 
 
 def preview_job(session, item_id):
-    """(sha256, profile, training_checks, device) of a regrade item still to grade, else None."""
+    """The Job of a regrade item still to grade (no claim: previews never touch the submission), else None."""
     item = session.get(RegradeItem, item_id)
     if item is None or item.status != 'queued':
         return None
@@ -66,7 +66,7 @@ def preview_job(session, item_id):
         return None
     sub = session.get(Submission, item.submission_id)
     assignment = session.get(Assignment, sub.assignment_id)
-    return sub.files[0]['sha256'], assignment.profile, assignment.training_checks, assignment.device
+    return Job(None, sub.files[0]['sha256'], assignment.profile, assignment.training_checks, assignment.device)
 
 
 def save_preview(session, item_id, report):

@@ -31,15 +31,21 @@ def _device(wanted):
     return 'cuda' if torch.cuda.is_available() else 'cpu'
 
 
-def _save(Session, submission_id, job, report):
+def _persist(Session, write):
+    """write(session) with the report kept in memory while the database is locked or briefly unreachable."""
     for i in range(SAVE_TRIES):
         try:
             with Session() as session:
-                return save(session, submission_id, job, report)
-        except OperationalError:                       # locked or briefly unreachable: keep the report
+                return write(session)
+        except OperationalError:
             if i == SAVE_TRIES - 1:
                 raise
             time.sleep(min(2 ** i, 15))
+
+
+def _grade(settings, job):
+    return grade(Storage(settings.storage_dir).get(job.sha256), get_profile(job.profile), device=_device(job.device),
+                 skip_slow=not job.training_checks, sandbox=SandboxConfig(mode=settings.sandbox_mode))
 
 
 @app.task(name='grader.grade_submission', bind=True, max_retries=10, acks_late=True)
@@ -56,10 +62,8 @@ def grade_submission(self, submission_id):
         raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
     if job is None:
         return 'skipped'
-    source = Storage(settings.storage_dir).get(job.sha256)
     try:
-        report = grade(source, get_profile(job.profile), device=_device(job.device),
-                       skip_slow=not job.training_checks, sandbox=SandboxConfig(mode=settings.sandbox_mode))
+        report = _grade(settings, job)
     except SandboxUnavailable as exc:                  # ours, not the student's: retry, then say so
         if self.request.retries >= self.max_retries:
             with Session() as session:
@@ -67,7 +71,8 @@ def grade_submission(self, submission_id):
                      'an instructor can regrade it' % exc)
             return 'error'
         raise self.retry(exc=exc, countdown=30)
-    return 'graded' if _save(Session, submission_id, job, report) else 'superseded'
+    saved = _persist(Session, lambda session: save(session, submission_id, job, report))
+    return 'graded' if saved else 'superseded'
 
 
 @app.task(name='grader.preview_regrade', bind=True, max_retries=10, acks_late=True)
@@ -77,23 +82,14 @@ def preview_regrade(self, item_id):
     Session = session_factory()
     try:
         with Session() as session:
-            found = preview_job(session, item_id)
+            job = preview_job(session, item_id)
     except OperationalError as exc:
         raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
-    if found is None:
+    if job is None:
         return 'skipped'
-    sha256, profile, training_checks, device = found
     try:
-        report = grade(Storage(settings.storage_dir).get(sha256), get_profile(profile), device=_device(device),
-                       skip_slow=not training_checks, sandbox=SandboxConfig(mode=settings.sandbox_mode))
+        report = _grade(settings, job)
     except SandboxUnavailable as exc:
         raise self.retry(exc=exc, countdown=30)
-    for i in range(SAVE_TRIES):
-        try:
-            with Session() as session:
-                save_preview(session, item_id, report)
-            return 'previewed'
-        except OperationalError:
-            if i == SAVE_TRIES - 1:
-                raise
-            time.sleep(min(2 ** i, 15))
+    _persist(Session, lambda session: save_preview(session, item_id, report))
+    return 'previewed'
