@@ -48,24 +48,29 @@ def format_error(err):
 class Session:
     """The current runner process; restarted after a timeout or a crash."""
 
-    def __init__(self, job, device, plan_, import_timeout_s):
+    def __init__(self, job, device, plan_, import_timeout_s, warm=None):
         self.job, self.device, self.plan = job, device, plan_
         self.import_timeout_s = import_timeout_s
         self.runner = None
+        self.warm = warm                  # a started runner from the pool, used for the first import
         self.import_error = ''
 
     def ensure(self):
         if self.runner is not None or self.import_error:
             return
-        self.runner = Runner(self.job, self.device, self.plan)
+        if self.warm is not None:
+            self.runner, self.warm = self.warm, None
+        else:
+            self.runner = Runner(self.job, self.device, self.plan)
+            try:
+                self.runner.request(None, RUNNER_START_TIMEOUT_S)
+            except (RunnerTimeout, RunnerGone) as exc:
+                tail = self.job.read_output(0, self.runner.output_size()[1], 'stderr', limit=1500)
+                self.stop()
+                raise SandboxUnavailable('the runner did not start (%s): %s' % (exc or 'timeout', tail)) from None
         try:
-            self.runner.request(None, RUNNER_START_TIMEOUT_S)
-        except (RunnerTimeout, RunnerGone) as exc:
-            tail = self.job.read_output(0, self.runner.output_size()[1], 'stderr', limit=1500)
-            self.stop()
-            raise SandboxUnavailable('the runner did not start (%s): %s' % (exc or 'timeout', tail)) from None
-        try:
-            reply, _ = self.runner.request({'op': 'import'}, self.import_timeout_s)
+            reply, _ = self.runner.request({'op': 'import', 'module': self.job.module,
+                                            'solver_module': self.job.solver_module}, self.import_timeout_s)
         except RunnerTimeout:
             self.import_error = ('importing your file did not finish within %g s (a loop or a long '
                                  'computation at module level?)' % self.import_timeout_s)
@@ -78,9 +83,10 @@ class Session:
             self.stop()
 
     def stop(self):
-        if self.runner is not None:
-            self.runner.kill()
-            self.runner = None
+        for runner in (self.runner, self.warm):
+            if runner is not None:
+                runner.kill()
+        self.runner = self.warm = None
 
 
 def _badness(r):
@@ -197,9 +203,10 @@ def select_checks(profile, skip_slow=False, only=None, train_time_limit_s=None):
 
 
 def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=SandboxConfig(),
-          import_timeout_s=60.0, base_dir=None, train_time_limit_s=None, timeout_cap_s=None):
+          import_timeout_s=60.0, base_dir=None, train_time_limit_s=None, timeout_cap_s=None, pool=None):
     """Grade one submission's source bytes with a profile -> Report.
 
+    pool: a WarmPool of the same sandbox config and device, whose started runners skip the torch import.
     Raises SandboxUnavailable when the sandbox config demands what this machine lacks.
     """
     plan_ = plan(sandbox)
@@ -210,8 +217,13 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
     specs = select_checks(profile, skip_slow, only, train_time_limit_s)
     if timeout_cap_s is not None:
         specs = [replace(c, timeout_s=min(c.timeout_s, timeout_cap_s)) for c in specs]
-    job = Job(source, profile, base_dir, uid=plan_.uid)
-    session = Session(job, device, plan_, import_timeout_s)
+    warm = pool.take() if pool is not None and pool.serves(plan_, device) else None
+    if warm is not None:
+        job, runner = warm
+        job.install(source, profile)
+    else:
+        job, runner = Job(source, profile, base_dir, uid=plan_.uid), None
+    session = Session(job, device, plan_, import_timeout_s, runner)
     ctx = {'profile': profile, 'device': device}
     # Restarts after timeouts re-import the file: one budget bounds the whole submission.
     deadline = started + import_timeout_s + sum(spec.timeout_s for spec in specs)

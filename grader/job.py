@@ -14,7 +14,8 @@ RUNNER_FILES = ('main.py', 'procedures.py', 'stubs.py', 'confine.py')
 
 
 class Job:
-    def __init__(self, source, profile, base_dir=None, uid=None):
+    def __init__(self, source=None, profile=None, base_dir=None, uid=None):
+        """The folders and the runner's code; with a source and profile, the submission too."""
         self.root = tempfile.mkdtemp(prefix='grade-', dir=base_dir)
         os.chmod(self.root, 0o711)            # the sandbox user may pass through, not list
         self.submission_dir = os.path.join(self.root, 'submission')
@@ -25,11 +26,17 @@ class Job:
             os.chmod(d, 0o755)
         if uid is not None:
             os.chown(self.scratch_dir, uid, -1)
+        for name in RUNNER_FILES:
+            shutil.copy(os.path.join(RUNNER_DIR, name), self.runner_dir)
+        self.module = self.solver_module = None
+        if source is not None:
+            self.install(source, profile)
+
+    def install(self, source, profile):
+        """Write the submission and its shims (a warm runner sees them appear in its read-only view)."""
         with open(os.path.join(self.submission_dir, profile.graded_file), 'wb') as f:
             f.write(source)
         self.solver_module = write_shims(profile.shims, self.submission_dir)
-        for name in RUNNER_FILES:
-            shutil.copy(os.path.join(RUNNER_DIR, name), self.runner_dir)
         self.module = profile.graded_file[:-3]
 
     def read_output(self, start, end, which, limit=2000):

@@ -45,10 +45,21 @@ def killed_by(number):
     return 'the process was killed by signal %s%s' % (name, ' (%s)' % cause if cause else '')
 
 
+def _niced(preexec, nice):
+    if not nice:
+        return preexec
+
+    def run():
+        os.nice(nice)
+        preexec()
+    return run
+
+
 class Runner:
     """One runner process serving one submission's checks in order."""
 
-    def __init__(self, job, device, plan):
+    def __init__(self, job, device, plan, nice=0):
+        """nice > 0: a low CPU priority while it warms up in the pool (see prioritise)."""
         self.job, self.plan = job, plan
         cmd_r, self._cmd_w = os.pipe()
         self._reply_r, reply_w = os.pipe()
@@ -60,8 +71,7 @@ class Runner:
             sub, run_dir, cwd = inside + '/submission', inside + '/runner', None
         else:
             sub, run_dir, cwd = job.submission_dir, job.runner_dir, job.scratch_dir
-        args = ['-u', '-B', os.path.join(run_dir, 'main.py'), '--submission', sub, '--module', job.module,
-                '--solver-module', job.solver_module, '--device', device,
+        args = ['-u', '-B', os.path.join(run_dir, 'main.py'), '--submission', sub, '--device', device,
                 '--cmd-fd', str(cmd_r), '--reply-fd', str(reply_w)] + (['--seccomp'] if plan.config.seccomp else [])
         if plan.strict:
             env = clean_env(sandbox.JOB_ROOT)
@@ -72,7 +82,7 @@ class Runner:
         self.proc = subprocess.Popen(
             argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=self.stdout, stderr=self.stderr,
             pass_fds=(cmd_r, reply_w), start_new_session=True,
-            preexec_fn=sandbox.preexec(plan, self.cgroup.dirs if self.cgroup else ()))
+            preexec_fn=_niced(sandbox.preexec(plan, self.cgroup.dirs if self.cgroup else ()), nice))
         os.close(cmd_r)
         os.close(reply_w)
         os.set_blocking(self._cmd_w, False)
@@ -140,6 +150,13 @@ class Runner:
         if code > 128 and self.plan.strict:        # bwrap reports the child's signal as 128 + n
             return killed_by(code - 128)
         return 'the process exited with status %d' % code
+
+    def prioritise(self):
+        """Back to normal CPU priority, for the whole process group (needs root; else left as it is)."""
+        try:
+            os.setpriority(os.PRIO_PGRP, self.proc.pid, 0)
+        except OSError:
+            pass
 
     def output_size(self):
         self.stdout.flush()

@@ -2,7 +2,9 @@
 
 Started by the trusted side with two pipes: commands come in on --cmd-fd, replies go out
 on --reply-fd. Each message is one JSON line followed by `payload` bytes (safetensors).
-Commands: {"op": "import"} and {"op": "run", "check", "procedure", "params", "seed", "payload"}.
+Commands: {"op": "import", "module", "solver_module"} (once) and
+{"op": "run", "check", "procedure", "params", "seed", "payload"}. A runner may be started before its
+submission exists (the warm pool): the files appear in --submission before the import command.
 Replies: {"ok": true, "payload": N} or {"ok": false, "error": {...}}.
 """
 import argparse
@@ -15,6 +17,7 @@ import traceback
 
 def describe(exc, student_file):
     """type, message and the student's line for an exception."""
+    student_file = student_file or ''
     info = {'type': type(exc).__name__, 'message': str(exc)[:1000]}
     if isinstance(exc, SyntaxError) and exc.filename and os.path.abspath(exc.filename) == student_file:
         info.update(line=exc.lineno, code=(exc.text or '').strip()[:200], function='<module>')
@@ -57,8 +60,6 @@ def read_exactly(stream, n):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--submission', required=True)
-    parser.add_argument('--module', required=True)
-    parser.add_argument('--solver-module', required=True)
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--cmd-fd', type=int, required=True)
     parser.add_argument('--reply-fd', type=int, required=True)
@@ -83,7 +84,7 @@ def main():
         confine.install()
     sys.path.insert(0, args.submission)
 
-    student_file = os.path.abspath(os.path.join(args.submission, args.module + '.py'))
+    student_file = None
     ctx = {'device': args.device, 'workdir': os.getcwd()}
     module = None
 
@@ -105,8 +106,11 @@ def main():
         try:
             if request['op'] == 'import':
                 import importlib
-                module = importlib.import_module(args.module)
-                ctx['solver_module'] = importlib.import_module(args.solver_module)
+                if module is not None or student_file is not None:
+                    raise RuntimeError('one submission per runner')
+                student_file = os.path.abspath(os.path.join(args.submission, request['module'] + '.py'))
+                module = importlib.import_module(request['module'])
+                ctx['solver_module'] = importlib.import_module(request['solver_module'])
                 reply({'ok': True})
                 continue
             inputs = {k: v.to(args.device) for k, v in load(payload).items()}

@@ -9,6 +9,7 @@ import pytest
 
 from grader.catalog import get_profile
 from grader.engine import grade
+from grader.pool import WarmPool
 from grader.sandbox import SandboxConfig
 from tests.attacks import corpus
 
@@ -19,8 +20,19 @@ ATTACKED = 'conv_forward.s1_p0'
 UNTOUCHED = 'maxpool_forward.3x3_s2_overlap'
 
 
+_POOL = []
+
+
+def warm_pool():
+    """The warm pool every attack goes through: isolation must hold with it on (issue 6)."""
+    if not _POOL:
+        _POOL.append(WarmPool(STRICT, 'cpu', size=2))
+    return _POOL[0]
+
+
 def grade_strict(source, only=(ATTACKED, UNTOUCHED), **kwargs):
     kwargs.setdefault('timeout_cap_s', 10)
+    kwargs.setdefault('pool', warm_pool())
     return grade(source, PROFILE, only=list(only), sandbox=STRICT, **kwargs)
 
 

@@ -155,6 +155,8 @@ def test_whole_submission_is_bounded_by_its_time_budget():
     statuses = [c.status for c in report.checks]
     assert statuses[0] == 'timeout' and statuses[-1] in ('skipped', 'error', 'timeout')
     assert 'skipped' in statuses
-    assert report.duration_s <= 3 + 6 * 1 + 2       # budget plus the last check's teardown
+    # the budget, plus what is not the student's time: each restart's runner start (torch import, slower on a
+    # loaded machine) and the last teardown. Without the budget this takes ~6 x (2 + 1 + 2) = 30 s.
+    assert report.duration_s <= 3 + 6 * 1 + 8
     skipped = [c for c in report.checks if c.status == 'skipped']
     assert skipped[0].message == 'not run: the submission used up its time budget of 9 s'

@@ -1,0 +1,98 @@
+"""The warm pool: started runners with torch imported, one submission each, replaced when they die."""
+import os
+import signal
+import threading
+
+import pytest
+
+from grader.catalog import get_profile
+from grader.engine import grade
+from grader.pool import WarmPool
+from grader.sandbox import SandboxConfig
+from tests.conftest import read_submission
+
+STRICT = SandboxConfig(mode='strict')
+PROFILE = get_profile('eecs498')
+ONLY = ['conv_forward.s1_p0']
+LEAVES_STATE = b'''
+import os, builtins, torch
+open('/tmp/left-by-a', 'w').write('x')
+builtins.LEFT_BY_A = True
+torch.manual_seed(1234)
+'''
+CHECKS_STATE = b'''
+import os, builtins
+if os.path.exists('/tmp/left-by-a') or hasattr(builtins, 'LEFT_BY_A'):
+    raise RuntimeError('state of the previous submission leaked into this runner')
+'''
+
+
+@pytest.fixture
+def pool():
+    pools = []
+
+    def make(size):
+        pools.append(WarmPool(STRICT, 'cpu', size=size))
+        assert pools[-1].wait_full()
+        return pools[-1]
+    yield make
+    for p in pools:
+        p.close()
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not open('/proc/%d/stat' % pid).read().split(')')[1].split()[0] == 'Z'
+
+
+def test_each_runner_serves_one_submission_and_no_state_passes_on(pool):
+    warm = pool(1)
+    correct = read_submission('correct_vectorized')
+    first_pid = warm.pids()[0]
+    a = grade(LEAVES_STATE + correct, PROFILE, only=ONLY, sandbox=STRICT, pool=warm)
+    assert a.score == a.max_score > 0 and not alive(first_pid)          # killed after its one submission
+    second_pid = warm.pids()[0]
+    b = grade(CHECKS_STATE + correct, PROFILE, only=ONLY, sandbox=STRICT, pool=warm)
+    assert b.submission_error == '' and b.score == b.max_score
+    assert second_pid != first_pid and not alive(second_pid)
+    assert warm.wait_full() and (warm.served, warm.started, warm.discarded) == (2, 3, 0)
+
+
+def test_a_runner_that_died_while_idle_is_replaced(pool):
+    warm = pool(1)
+    victim = warm.pids()[0]
+    os.killpg(victim, signal.SIGKILL)
+    report = grade(read_submission('correct_vectorized'), PROFILE, only=ONLY, sandbox=STRICT, pool=warm)
+    assert report.score == report.max_score and report.submission_error == ''
+    assert (warm.discarded, warm.served) == (1, 1) and warm.wait_full() and len(warm.pids()) == 1
+
+
+def test_a_pool_of_two_serves_a_burst_of_six(pool):
+    warm = pool(2)
+    reports, errors = [], []
+
+    def one(i):
+        try:
+            reports.append(grade(read_submission('correct_vectorized') + b'\n# %d\n' % i, PROFILE, only=ONLY,
+                                 sandbox=STRICT, pool=warm))
+        except Exception as exc:
+            errors.append(exc)
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert errors == [] and len(reports) == 6
+    assert all(r.score == r.max_score > 0 and r.submission_error == '' for r in reports)
+    assert warm.served == 6 and warm.wait_full() and warm.started == 8 and len(warm.pids()) == 2
+
+
+@pytest.mark.filterwarnings('ignore:SANDBOX IN WEAK MODE')
+def test_a_pool_of_another_sandbox_config_is_not_used(pool):
+    warm = pool(1)
+    report = grade(read_submission('correct_vectorized'), PROFILE, only=ONLY,
+                   sandbox=SandboxConfig(mode='weak'), pool=warm)
+    assert report.score == report.max_score and warm.served == 0
