@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     sweep_every_s: int = 60               # how often the sweeper looks for such submissions
     max_attempts: int = 3                 # lost workers before a submission is marked error
     worker_concurrency: int = os.cpu_count() or 1   # gradings at once per worker (each uses ~1 core)
+    pool_size: int = 1                    # warm sandboxed runners each grading process keeps ready (0: off)
     gpu_workers: bool = False             # route CUDA and training checks to the gpu queue
     login_failures: int = 5               # wrong passwords per e-mail before a pause ...
     login_window_s: int = 900             # ... that refills the allowance over this window

@@ -47,11 +47,13 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, int(round(q / 100.0 * (len(ordered) - 1))))]
 
 
-def start_stack(data, port, concurrency):
+def start_stack(data, port, concurrency, pool):
     env = dict(os.environ, PORT=str(port), DEMO_PASSWORD='bench', AG_DATABASE_URL='sqlite:///%s/db.sqlite' % data,
                AG_STORAGE_DIR=os.path.join(data, 'uploads'), AG_BROKER_URL='redis://127.0.0.1:%d/0' % free_port())
     if concurrency:
         env['AG_WORKER_CONCURRENCY'] = str(concurrency)
+    if pool is not None:
+        env['AG_POOL_SIZE'] = str(pool)
     log = open(os.path.join(data, 'stack.log'), 'w')
     proc = subprocess.Popen([sys.executable, '-m', 'app.run'], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
@@ -106,9 +108,10 @@ def main():
     parser.add_argument('--clients', type=int, default=20)
     parser.add_argument('--training', action='store_true', help='keep the two training checks')
     parser.add_argument('--concurrency', type=int, default=0, help='gradings at once (AG_WORKER_CONCURRENCY)')
+    parser.add_argument('--pool', type=int, default=None, help='warm runners per grading process (AG_POOL_SIZE)')
     args = parser.parse_args()
     data = tempfile.mkdtemp(prefix='bench-load-')
-    proc, base, url = start_stack(data, free_port(), args.concurrency)
+    proc, base, url = start_stack(data, free_port(), args.concurrency, args.pool)
     Session = make_sessionmaker(make_engine(url))
     try:
         enrol(Session, args.uploads, args.training)
@@ -130,9 +133,9 @@ def main():
         latency = [r[0] for r in results]
         to_graded = [(aware(s.finished_at) - aware(s.requested_at)).total_seconds() for s in graded]
         span = max(aware(s.finished_at) for s in graded).timestamp() - began if graded else float('nan')
-        print('uploads %d from %d clients, training checks %s, worker concurrency %s, %d cores'
+        print('uploads %d from %d clients, training checks %s, worker concurrency %s, warm pool %s, %d cores'
               % (args.uploads, args.clients, 'on' if args.training else 'off', args.concurrency or 'default',
-                 os.cpu_count()))
+                 'default' if args.pool is None else args.pool, os.cpu_count()))
         print('upload latency   p50 %.3f s   p95 %.3f s   max %.3f s'
               % (percentile(latency, 50), percentile(latency, 95), max(latency)))
         if to_graded:

@@ -7,12 +7,14 @@ from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
 from app.storage import Storage
 from grader import get_profile, grade
+from grader.pool import WarmPool
 from grader.sandbox import SandboxConfig, SandboxUnavailable
 
 from .celery_app import app
 from .claims import claim, fail, preview_job, save, save_preview
 
 _sessions = {}
+_pools = {}
 SAVE_TRIES = 6                                         # ~1 min of a locked database before a task retry
 
 
@@ -43,9 +45,20 @@ def _persist(Session, write):
             time.sleep(min(2 ** i, 15))
 
 
+def warm_pool(settings):
+    """This process's pool of warm cpu runners (made on first use, after the prefork pool forked us)."""
+    if settings.pool_size < 1:
+        return None
+    key = (settings.sandbox_mode, settings.pool_size)
+    if key not in _pools:
+        _pools[key] = WarmPool(SandboxConfig(mode=settings.sandbox_mode), 'cpu', settings.pool_size)
+    return _pools[key]
+
+
 def _grade(settings, job):
     return grade(Storage(settings.storage_dir).get(job.sha256), get_profile(job.profile), device=_device(job.device),
-                 skip_slow=not job.training_checks, sandbox=SandboxConfig(mode=settings.sandbox_mode))
+                 skip_slow=not job.training_checks, sandbox=SandboxConfig(mode=settings.sandbox_mode),
+                 pool=warm_pool(settings))
 
 
 @app.task(name='grader.grade_submission', bind=True, max_retries=10, acks_late=True)

@@ -1,0 +1,115 @@
+"""What the sandbox costs: sandboxed grading vs the same checks run in-process, measured in one run.
+
+    python bench/overhead.py [--repeat 5]
+
+In-process: the student module imported once into this process, every numeric check's procedure called
+directly and compared with the reference (no runner, no pipes, no safetensors, no isolation): the floor.
+Sandboxed: grader.engine.grade() in the strict sandbox with a warm pool (a started runner with torch
+imported, one per submission), and without one (a cold runner per submission). Ends with the line
+`overhead ratio R (fixed cost N ms)`: R = sandboxed-with-pool / in-process over all numeric checks, the
+fixed cost = the same difference for one check.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import torch  # noqa: E402
+
+from grader.catalog import get_profile  # noqa: E402
+from grader.compare import compare_output  # noqa: E402
+from grader.engine import grade, select_checks  # noqa: E402
+from grader.expect import EXPECT  # noqa: E402
+from grader.inputs import make_inputs  # noqa: E402
+from grader.job import Job  # noqa: E402
+from grader.pool import WarmPool  # noqa: E402
+from grader.sandbox import SandboxConfig  # noqa: E402
+
+SOURCE = open(os.path.join(ROOT, 'tests', 'submissions', 'correct_vectorized', 'convolutional_networks.py'),
+              'rb').read()
+PROFILE = get_profile('eecs498')
+STRICT = SandboxConfig(mode='strict')
+
+
+def in_process(specs):
+    """Import the submission here once, then run and compare every check; -> passed count."""
+    job = Job(SOURCE, PROFILE)
+    sys.path[:0] = [job.submission_dir, job.runner_dir]
+    import importlib
+
+    import procedures
+    import stubs
+    stubs.install()
+    module = importlib.import_module(job.module)
+    ctx = {'device': 'cpu', 'workdir': job.scratch_dir, 'solver_module': importlib.import_module(job.solver_module),
+           'profile': PROFILE}
+    passed = 0
+    for spec in specs:
+        inputs, held_out = make_inputs(spec)
+        torch.manual_seed(spec.seed)
+        outputs, meta = procedures.PROCEDURES[spec.procedure](module, dict(inputs), dict(spec.params), ctx)
+        actual = {k: v for k, v in outputs.items() if isinstance(v, torch.Tensor)}
+        expected, view, results = EXPECT[spec.procedure](spec, inputs, actual, meta, dict(ctx, held_out=held_out))
+        results = list(results) + [compare_output(out, expected, view, meta, 'cpu')
+                                   for out in spec.outputs if out.name in expected]
+        passed += all(r.passed for r in results)
+    for name in (job.module, job.solver_module, 'procedures', 'stubs'):
+        sys.modules.pop(name, None)
+    del sys.path[:2]
+    job.cleanup()
+    return passed
+
+
+def timed(fn, repeat, setup=None):
+    times = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--repeat', type=int, default=5)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    numeric = select_checks(PROFILE, skip_slow=True)
+    one = [numeric[0]]
+    pool = WarmPool(STRICT, 'cpu', size=1)
+
+    def settle():
+        pool.wait_full()
+        time.sleep(2.5)                                # the replacement finishes warming, untimed
+
+    def pooled(specs):
+        return grade(SOURCE, PROFILE, only=[s.id for s in specs], sandbox=STRICT, pool=pool).score
+
+    def cold(specs):
+        return grade(SOURCE, PROFILE, only=[s.id for s in specs], sandbox=STRICT).score
+
+    rows = {}
+    for label, specs in (('1 check', one), ('numeric checks (%d)' % len(numeric), numeric)):
+        base, passed = timed(lambda: in_process(specs), args.repeat)
+        assert passed == len(specs), 'the in-process run failed %d checks' % (len(specs) - passed)
+        warm = timed(lambda: pooled(specs), args.repeat, settle)[0]
+        cold_t = timed(lambda: cold(specs), args.repeat)[0]
+        rows[label] = (base, warm, cold_t)
+        print('%-22s in-process %.3f s   sandboxed, warm pool %.3f s (%.2fx)   sandboxed, cold %.3f s (%.2fx)'
+              % (label, base, warm, warm / base, cold_t, cold_t / base))
+    pool.close()
+    base1, warm1, _ = rows['1 check']
+    base_all, warm_all, _ = rows['numeric checks (%d)' % len(numeric)]
+    print('machine: %d CPUs; medians of %d runs (the warm-pool runs wait 2.5 s untimed for the next runner)'
+          % (os.cpu_count(), args.repeat))
+    print('overhead ratio %.2f (fixed cost %d ms)' % (warm_all / base_all, round((warm1 - base1) * 1000)))
+
+
+if __name__ == '__main__':
+    main()
