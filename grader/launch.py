@@ -45,6 +45,20 @@ def killed_by(number):
     return 'the process was killed by signal %s%s' % (name, ' (%s)' % cause if cause else '')
 
 
+def _descendants(pid):
+    """pid and every process below it (from /proc's children lists)."""
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        found.add(current)
+        try:
+            with open('/proc/%d/task/%d/children' % (current, current)) as f:
+                todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return found
+
+
 def _niced(preexec, nice):
     if not nice:
         return preexec
@@ -152,11 +166,20 @@ class Runner:
         return 'the process exited with status %d' % code
 
     def prioritise(self):
-        """Back to normal CPU priority, for the whole process group (needs root; else left as it is)."""
-        try:
-            os.setpriority(os.PRIO_PGRP, self.proc.pid, 0)
-        except OSError:
-            pass
+        """Back to normal CPU priority, every thread of every process of the runner (needs root; else left
+        as it is). Not by process group: bubblewrap's --new-session puts the runner in a session of its own."""
+        pids = self.cgroup.pids() if self.cgroup is not None else set()
+        pids |= _descendants(self.proc.pid)
+        for pid in pids:
+            try:
+                tids = os.listdir('/proc/%d/task' % pid)
+            except OSError:
+                continue
+            for tid in tids:
+                try:
+                    os.setpriority(os.PRIO_PROCESS, int(tid), 0)
+                except OSError:
+                    pass
 
     def output_size(self):
         self.stdout.flush()

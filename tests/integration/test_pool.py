@@ -95,3 +95,20 @@ def test_a_pool_of_another_sandbox_config_is_not_used(pool):
     other = SandboxConfig(mode='strict', tmp_size_mib=64)      # any difference: a cold runner of its own
     report = grade(read_submission('correct_vectorized'), PROFILE, only=ONLY, sandbox=other, pool=warm)
     assert report.score == report.max_score and warm.served == 0
+
+
+def test_a_taken_runner_runs_at_normal_priority_while_idle_ones_wait_at_nice_10(pool):
+    warm = pool(1)
+    job, runner = warm.take()
+    try:
+        def priorities(r):
+            return {int(tid): os.getpriority(os.PRIO_PROCESS, int(tid))
+                    for pid in r.cgroup.pids() for tid in os.listdir('/proc/%d/task' % pid)}
+        taken = priorities(runner)
+        assert len(taken) >= 2 and set(taken.values()) == {0}         # bwrap and the python runner inside
+        assert warm.wait_full()
+        idle = warm._idle[0][1]
+        assert set(priorities(idle).values()) == {10}
+    finally:
+        runner.kill()
+        job.cleanup()
