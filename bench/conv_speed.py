@@ -7,9 +7,7 @@ Forward + backward on the shapes the checks and the training use, float64 and fl
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -18,6 +16,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from reference.layers import Conv  # noqa: E402
+from timing import median_time  # noqa: E402
 
 SHAPES = (  # (N, C, H, W), (F, KH, KW), stride, pad
     ((2, 3, 4, 4), (3, 3, 3), 2, 1),          # the notebook's check
@@ -25,16 +24,6 @@ SHAPES = (  # (N, C, H, W), (F, KH, KW), stride, pad
     ((50, 16, 16, 16), (32, 3, 3), 1, 1),     # a DeepConvNet layer
     ((64, 64, 8, 8), (64, 3, 3), 1, 1),
 )
-
-
-def median_time(fn, repeat):
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main():
@@ -65,7 +54,8 @@ def main():
             for got, want in zip(ours(), theirs()):
                 scale = want.abs().max().clamp_min(1e-12)
                 assert (got - want).abs().max() / scale < 1e-4, 'the reference disagrees with torch'
-            t_ours, t_theirs = median_time(ours, args.repeat), median_time(theirs, args.repeat)
+            t_ours = median_time(ours, args.repeat, warmup=True)[0]
+            t_theirs = median_time(theirs, args.repeat, warmup=True)[0]
             worst = max(worst, t_ours / t_theirs)
             print('%-8s x %-16s w %-14s stride %d pad %d   reference %8.3f ms   torch %8.3f ms   %.2fx'
                   % (str(dtype).replace('torch.', ''), tuple(x.shape), tuple(wt.shape), stride, pad,

@@ -11,7 +11,6 @@ fixed cost = the same difference for one check.
 """
 import argparse
 import os
-import statistics
 import sys
 import time
 
@@ -28,6 +27,7 @@ from grader.inputs import make_inputs  # noqa: E402
 from grader.job import Job  # noqa: E402
 from grader.pool import WarmPool  # noqa: E402
 from grader.sandbox import SandboxConfig  # noqa: E402
+from timing import median_time  # noqa: E402
 
 SOURCE = open(os.path.join(ROOT, 'tests', 'submissions', 'correct_vectorized', 'convolutional_networks.py'),
               'rb').read()
@@ -64,17 +64,6 @@ def in_process(specs):
     return passed
 
 
-def timed(fn, repeat, setup=None):
-    times = []
-    for _ in range(repeat):
-        if setup:
-            setup()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--repeat', type=int, default=5)
@@ -96,10 +85,10 @@ def main():
 
     rows = {}
     for label, specs in (('1 check', one), ('numeric checks (%d)' % len(numeric), numeric)):
-        base, passed = timed(lambda: in_process(specs), args.repeat)
+        base, passed = median_time(lambda: in_process(specs), args.repeat)
         assert passed == len(specs), 'the in-process run failed %d checks' % (len(specs) - passed)
-        warm = timed(lambda: pooled(specs), args.repeat, settle)[0]
-        cold_t = timed(lambda: cold(specs), args.repeat)[0]
+        warm = median_time(lambda: pooled(specs), args.repeat, settle)[0]
+        cold_t = median_time(lambda: cold(specs), args.repeat)[0]
         rows[label] = (base, warm, cold_t)
         print('%-22s in-process %.3f s   sandboxed, warm pool %.3f s (%.2fx)   sandboxed, cold %.3f s (%.2fx)'
               % (label, base, warm, warm / base, cold_t, cold_t / base))

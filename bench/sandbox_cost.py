@@ -9,29 +9,19 @@ same minus the namespaces), and times a bare `python -c "import torch"` as the f
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from grader.catalog import get_profile  # noqa: E402
+from timing import median_time  # noqa: E402
 from grader.engine import grade  # noqa: E402
 from grader.sandbox import SandboxConfig, plan  # noqa: E402
 
 SOURCE = open(os.path.join(ROOT, 'tests', 'submissions', 'correct_vectorized', 'convolutional_networks.py'),
               'rb').read()
-
-
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main():
@@ -49,7 +39,7 @@ def main():
             def run():
                 report = grade(SOURCE, profile, only=only, skip_slow=skip, sandbox=config)
                 assert report.score == report.max_score
-            rows[(mode, label)] = median_time(run, args.repeat)
+            rows[(mode, label)] = median_time(run, args.repeat)[0]
             print('  %-15s %.3f s' % (label, rows[(mode, label)]))
     for label in ('1 check', 'numeric checks'):
         for mode in ('strict', 'weak'):
