@@ -2,7 +2,7 @@
 from fastapi import HTTPException
 from sqlalchemy import select
 
-from app.models import Assignment, Membership, Submission
+from app.models import Assignment, Membership, Submission, User
 
 
 def course_role(session, user, course_id):
@@ -12,8 +12,21 @@ def course_role(session, user, course_id):
                                                          Membership.course_id == course_id)).first()
 
 
+def member_or_403(session, user, assignment):
+    """The user's role in the assignment's course; 403 for someone not enrolled."""
+    role = course_role(session, user, assignment.course_id)
+    if role is None:
+        raise HTTPException(403, 'you are not enrolled in the course of %s' % assignment.slug)
+    return role
+
+
 def is_instructor(session, user, course_id):
     return course_role(session, user, course_id) == 'instructor'
+
+
+def course_students(session, course_id):
+    return session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.course_id == course_id, Membership.role == 'student')).all()
 
 
 def assignment_or_404(session, slug):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.models import ApiToken, User
 from app.security import new_token, verify_password
-from app.throttle import describe_wait, take, wait_s
+from app.throttle import describe_wait, retry_after, take, wait_s
 
 
 def _buckets(settings, client, email):
@@ -22,7 +22,7 @@ def authenticate(session, settings, client, email, password):
     wait = max(wait_s(session, *b) for b in buckets)
     if wait:
         raise HTTPException(429, 'too many wrong passwords: try again in %s' % describe_wait(wait),
-                            {'Retry-After': str(max(1, int(wait + 0.999)))})
+                            retry_after(wait))
     user = session.scalars(select(User).where(User.email == email)).first()
     if not verify_password(user.password_hash if user else None, password):
         for b in buckets:

@@ -5,12 +5,12 @@ from datetime import datetime, timezone
 from fastapi import HTTPException
 from sqlalchemy import select
 
-from app.access import course_role
+from app.access import member_or_403
 from app.db import aware
 from app.dispatch import requeue
-from app.models import Submission, Throttle
+from app.models import Submission
 from app.storage import Storage
-from app.throttle import describe_wait, take, wait_s
+from app.throttle import describe_wait, retry_after, state, take
 from app.uploads import GRADED_FILE, UploadError, graded_source
 
 
@@ -21,22 +21,20 @@ def _bucket(user, assignment):
 
 def uploads_left(session, user, assignment):
     """(uploads possible right now, seconds until the next one when none is)."""
-    key, capacity, per_second = _bucket(user, assignment)
-    row = session.get(Throttle, key)
-    if row is None:
-        return capacity, 0.0
-    now = datetime.now(timezone.utc).timestamp()
-    level = min(capacity, row.tokens + (now - row.updated) * per_second)
-    return int(level), wait_s(session, key, capacity, per_second, now)
+    level, wait = state(session, *_bucket(user, assignment))
+    return int(level), wait
+
+
+def closed(role, assignment, now):
+    """Students submit until the late due date; instructors always."""
+    return role == 'student' and assignment.late_due_at is not None and now > aware(assignment.late_due_at)
 
 
 def accept(session, settings, enqueue, user, assignment, received):
     """(submission, duplicate?) for [(name, bytes)], or HTTPException with the reason."""
-    role = course_role(session, user, assignment.course_id)
-    if role is None:
-        raise HTTPException(403, 'you are not enrolled in the course of %s' % assignment.slug)
+    role = member_or_403(session, user, assignment)
     now = datetime.now(timezone.utc)
-    if role == 'student' and assignment.late_due_at and now > aware(assignment.late_due_at):
+    if closed(role, assignment, now):
         raise HTTPException(403, '%s closed on %s' % (assignment.slug, aware(assignment.late_due_at).isoformat()))
     try:
         source = graded_source(received, settings.upload_max_file_bytes, settings.upload_max_request_bytes)
@@ -54,7 +52,7 @@ def accept(session, settings, enqueue, user, assignment, received):
             session.rollback()
             raise HTTPException(429, 'too many submissions: %s allows %d at once and %d per hour; try again in %s'
                                 % (assignment.slug, assignment.rate_limit_burst, assignment.rate_limit_per_hour,
-                                   describe_wait(wait)), {'Retry-After': str(max(1, int(wait + 0.999)))})
+                                   describe_wait(wait)), retry_after(wait))
     Storage(settings.storage_dir).put(source)
     sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256=digest, requested_at=now,
                      files=[{'name': GRADED_FILE, 'sha256': digest, 'size': len(source)}],

@@ -13,16 +13,23 @@ def _level(capacity, per_second, now):
     return case((refilled > capacity, capacity), else_=refilled)
 
 
+def _state(row, capacity, per_second, now):
+    """(tokens now, seconds until a whole token) of a bucket row (None: a full, unused bucket)."""
+    level = capacity if row is None else min(capacity, row.tokens + (now - row.updated) * per_second)
+    if level >= 1:
+        return level, 0.0
+    return level, (1 - level) / per_second if per_second > 0 else math.inf
+
+
+def state(session, key, capacity, per_second, now=None):
+    """(tokens now, seconds until a whole token); spends nothing."""
+    now = time.time() if now is None else now
+    return _state(session.get(Throttle, key, populate_existing=True), capacity, per_second, now)
+
+
 def wait_s(session, key, capacity, per_second, now=None):
     """Seconds until the bucket holds a whole token (0 when it does); spends nothing."""
-    now = time.time() if now is None else now
-    row = session.get(Throttle, key, populate_existing=True)
-    if row is None:
-        return 0.0
-    level = min(capacity, row.tokens + (now - row.updated) * per_second)
-    if level >= 1:
-        return 0.0
-    return (1 - level) / per_second if per_second > 0 else math.inf
+    return state(session, key, capacity, per_second, now)[1]
 
 
 def take(session, key, capacity, per_second, now=None):
@@ -34,8 +41,9 @@ def take(session, key, capacity, per_second, now=None):
                                .values(tokens=level - 1, updated=now).execution_options(synchronize_session=False))
         if done.rowcount == 1:
             return 0.0
-        if session.get(Throttle, key, populate_existing=True) is not None:
-            wait = wait_s(session, key, capacity, per_second, now)
+        row = session.get(Throttle, key, populate_existing=True)
+        if row is not None:
+            wait = _state(row, capacity, per_second, now)[1]
             if wait:
                 return wait
             continue                                 # created by another request meanwhile: spend from it
@@ -48,6 +56,11 @@ def take(session, key, capacity, per_second, now=None):
         except IntegrityError:                       # another request created it first: spend from it
             continue
     return wait_s(session, key, capacity, per_second, now) or 1.0
+
+
+def retry_after(wait):
+    """The Retry-After header of a 429 for a wait in seconds (none for a bucket that never refills)."""
+    return {} if wait == math.inf else {'Retry-After': str(max(1, math.ceil(wait)))}
 
 
 def describe_wait(seconds):

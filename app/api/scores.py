@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import select
 
-from app.access import assignment_or_404, instructor_or_403
+from app.access import assignment_or_404, course_students, instructor_or_403
 from app.deps import CurrentUser, SessionDep
-from app.models import Membership, Submission, User
+from app.models import Submission, User
 from app.results import gradescope_json
 from app.scores import effective_score, summarise, to_csv
 
@@ -18,8 +18,7 @@ router = APIRouter(tags=['scores'])
 def _course_rows(session, user, slug):
     assignment = assignment_or_404(session, slug)
     instructor_or_403(session, user, assignment, 'see its scores')
-    students = session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.course_id == assignment.course_id, Membership.role == 'student')).all()
+    students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
     return summarise(assignment, students, subs)
 

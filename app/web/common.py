@@ -1,11 +1,9 @@
 """What every page needs: templates, the cookie-signed-in user, the CSRF field, error pages."""
 import os
-from datetime import datetime, timezone
 
 from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from app.access import is_instructor
 from app.db import aware
 from app.deps import COOKIE, csrf_token, user_for_token
 from grader.engine import COMPONENT_NAMES
@@ -55,11 +53,5 @@ def check_csrf(request, form):
 
 def render(request, name, user=None, status_code=200, **context):
     token = request.cookies.get(COOKIE, '')
-    context.update(request=request, user=user, csrf=csrf_token(token) if token else '',
-                   now=datetime.now(timezone.utc))
+    context.update(request=request, user=user, csrf=csrf_token(token) if token else '')
     return templates.TemplateResponse(request, name, context, status_code=status_code)
-
-
-def instructor_page(session, user, assignment):
-    if not is_instructor(session, user, assignment.course_id):
-        raise HTTPException(403, 'only the course\'s instructors see this page')

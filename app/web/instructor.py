@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
 from app import dashboard, previews
-from app.access import assignment_or_404, readable_submission
+from app.access import assignment_or_404, course_students, instructor_or_403, readable_submission
 from app.deps import SessionDep
 from app.dispatch import requeue
 from app.models import Assignment, Membership, RegradeRun, Submission, User
@@ -20,7 +20,7 @@ from app.security import hash_password
 from grader.catalog import PROFILES
 
 from .charts import histogram_svg, pass_rate_svg, timeline_svg
-from .common import check_csrf, instructor_page, page_user, render
+from .common import check_csrf, page_user, render
 
 router = APIRouter(prefix='/instructor', include_in_schema=False)
 
@@ -35,8 +35,7 @@ def _queue_depth(settings):
 
 
 def _dashboard(request, session, user, assignment, **extra):
-    students = session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.course_id == assignment.course_id, Membership.role == 'student')).all()
+    students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
     roster = summarise(assignment, students, subs)
     ids = {u.email: u.id for u in students}
@@ -66,7 +65,7 @@ def _dashboard(request, session, user, assignment, **extra):
 def dashboard_page(slug: str, request: Request, session: SessionDep):
     user = page_user(request, session)
     assignment = assignment_or_404(session, slug)
-    instructor_page(session, user, assignment)
+    instructor_or_403(session, user, assignment, 'see this page')
     return _dashboard(request, session, user, assignment)
 
 
@@ -74,7 +73,7 @@ def dashboard_page(slug: str, request: Request, session: SessionDep):
 def history_page(slug: str, student_id: int, request: Request, session: SessionDep):
     user = page_user(request, session)
     assignment = assignment_or_404(session, slug)
-    instructor_page(session, user, assignment)
+    instructor_or_403(session, user, assignment, 'see this page')
     student = session.get(User, student_id)
     if student is None:
         raise HTTPException(404, 'no student %d' % student_id)
@@ -89,7 +88,7 @@ async def regrade_one(submission_id: int, request: Request, session: SessionDep)
     user = page_user(request, session)
     check_csrf(request, await request.form())
     sub, assignment = readable_submission(session, user, submission_id)
-    instructor_page(session, user, assignment)
+    instructor_or_403(session, user, assignment, 'see this page')
     requeue(session, [sub], {assignment.id: assignment}, request.app.state.settings, request.app.state.enqueue)
     return RedirectResponse('/submissions/%d' % sub.id, status_code=303)
 
@@ -99,7 +98,7 @@ async def regrade_preview(slug: str, request: Request, session: SessionDep):
     user = page_user(request, session)
     check_csrf(request, await request.form())
     assignment = assignment_or_404(session, slug)
-    instructor_page(session, user, assignment)
+    instructor_or_403(session, user, assignment, 'see this page')
     run = previews.start(session, assignment, user, request.app.state.settings, request.app.state.enqueue_preview)
     return RedirectResponse('/instructor/regrades/%d' % run.id, status_code=303)
 
@@ -109,7 +108,7 @@ def _run(session, user, run_id):
     if run is None:
         raise HTTPException(404, 'no regrade %d' % run_id)
     assignment = session.get(Assignment, run.assignment_id)
-    instructor_page(session, user, assignment)
+    instructor_or_403(session, user, assignment, 'see this page')
     return run, assignment
 
 
@@ -154,7 +153,7 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     user = page_user(request, session)
     check_csrf(request, {'csrf': csrf})
     assignment = assignment_or_404(session, slug)
-    instructor_page(session, user, assignment)
+    instructor_or_403(session, user, assignment, 'see this page')
     try:
         due, late = _moment(due_at), _moment(late_due_at)
     except ValueError:
@@ -201,7 +200,7 @@ def roster_import(slug: str, request: Request, session: SessionDep, csrf: Annota
     user = page_user(request, session)
     check_csrf(request, {'csrf': csrf})
     assignment = assignment_or_404(session, slug)
-    instructor_page(session, user, assignment)
+    instructor_or_403(session, user, assignment, 'see this page')
     try:
         rows = parse_roster(roster)
     except ValueError as exc:

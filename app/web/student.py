@@ -6,17 +6,16 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from app.access import assignment_or_404, course_role, is_instructor, readable_submission
+from app.access import assignment_or_404, is_instructor, member_or_403, readable_submission
 from app.accounts import authenticate, issue_token
 from app.api.submissions import read_files
 from app.config import secret_key
-from app.db import aware
 from app.deps import COOKIE, SessionDep
 from app.security import token_digest
 from app.leaderboard import pseudonym, standings
 from app.models import ApiToken, Assignment, Course, Membership, Submission, User
 from app.results import details_hidden
-from app.submit import accept, uploads_left
+from app.submit import accept, closed, uploads_left
 from app.throttle import describe_wait
 from app.uploads import ALLOWED_SUFFIXES
 
@@ -77,9 +76,7 @@ def home(request: Request, session: SessionDep):
 
 
 def _assignment_page(request, session, user, assignment, error=None, status_code=200):
-    role = course_role(session, user, assignment.course_id)
-    if role is None:
-        raise HTTPException(403, 'you are not enrolled in the course of %s' % assignment.slug)
+    role = member_or_403(session, user, assignment)
     left, wait = uploads_left(session, user, assignment)
     subs = session.scalars(select(Submission).where(Submission.owner_id == user.id,
                                                     Submission.assignment_id == assignment.id)
@@ -89,8 +86,7 @@ def _assignment_page(request, session, user, assignment, error=None, status_code
                   submissions=subs, left=left, wait=describe_wait(wait) if wait else '', error=error,
                   suffixes=ALLOWED_SUFFIXES, max_file=settings.upload_max_file_bytes,
                   max_request=settings.upload_max_request_bytes,
-                  closed=bool(role == 'student' and assignment.late_due_at
-                              and aware(assignment.late_due_at) < datetime.now(timezone.utc)))
+                  closed=closed(role, assignment, datetime.now(timezone.utc)))
 
 
 @router.get('/assignments/{slug}')
@@ -133,11 +129,10 @@ def submission_page(submission_id: int, request: Request, session: SessionDep):
 def leaderboard_page(slug: str, request: Request, session: SessionDep):
     user = page_user(request, session)
     assignment = assignment_or_404(session, slug)
-    if course_role(session, user, assignment.course_id) is None:
-        raise HTTPException(403, 'you are not enrolled in the course of %s' % slug)
+    member_or_403(session, user, assignment)
     if not assignment.leaderboard:
         raise HTTPException(404, '%s has no leaderboard' % slug)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
-    rows = standings(subs, secret_key(request.app.state.settings), assignment.id)
-    return render(request, 'leaderboard.html', user, assignment=assignment, rows=rows,
-                  me=pseudonym(secret_key(request.app.state.settings), assignment.id, user.id))
+    key = secret_key(request.app.state.settings)
+    return render(request, 'leaderboard.html', user, assignment=assignment,
+                  rows=standings(subs, key, assignment.id), me=pseudonym(key, assignment.id, user.id))
