@@ -11,13 +11,17 @@ def queue_for(assignment, settings):
     return 'gpu' if settings.gpu_workers and wants_gpu else 'cpu'
 
 
-def requeue(session, subs, assignments, settings, enqueue):
+def requeue(session, subs, assignments, settings, enqueue, restart=True):
     """Mark rows queued (a running attempt's results will be dropped), commit, then send their ids.
 
+    restart: a new grading (upload, regrade), whose count of attempts starts again; the sweeper re-sends an
+    unfinished grading and keeps its count, which bounds the workers one submission may take down.
     A send that fails (broker down) leaves the row queued with no send time: the sweeper sends it later."""
     now = datetime.now(timezone.utc)
     for sub in subs:
         sub.status, sub.claim, sub.enqueued_at = 'queued', None, now
+        if restart:
+            sub.attempts = 0
         sub.queue = queue_for(assignments[sub.assignment_id], settings)
     session.commit()                                   # the rows say queued before any worker can see an id
     unsent = []

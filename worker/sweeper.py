@@ -34,7 +34,7 @@ def sweep(session, settings, enqueue, now=None):
         return []
     assignments = {a.id: a for a in session.scalars(select(Assignment).where(
         Assignment.id.in_({s.assignment_id for s in rows})))}
-    requeue(session, rows, assignments, settings, enqueue)
+    requeue(session, rows, assignments, settings, enqueue, restart=False)
     return [s.id for s in rows]
 
 

@@ -79,7 +79,8 @@ def rows(Session):
                  'old graded': ('graded', NOW - 90 * minute, NOW - 80 * minute)}
         ids = {}
         for name, (status, sent, started) in cases.items():
-            sub = Submission(owner_id=user.id, assignment_id=a.id, content_sha256='0' * 64, files=[],
+            sub = Submission(owner_id=user.id, assignment_id=a.id, content_sha256='0' * 64,
+                             files=[{'name': 'convolutional_networks.py', 'sha256': '0' * 64, 'size': 1}],
                              status=status, requested_at=NOW - 100 * minute, enqueued_at=sent, started_at=started,
                              claim='c' * 32 if status == 'running' else None)
             s.add(sub)
@@ -117,3 +118,25 @@ def test_a_send_that_fails_leaves_the_row_for_the_sweeper(Session):
         row = s.get(Submission, ids['old queued'])
         assert row.status == 'queued' and row.enqueued_at is None
         assert ids['old queued'] in [r.id for r in stuck(s, 1800, datetime.now(timezone.utc))]
+
+
+def test_a_regrade_starts_a_fresh_count_of_lost_workers_but_a_sweep_does_not(Session):
+    from app.dispatch import requeue
+    from worker.claims import claim
+    ids = rows(Session)
+    with Session() as s:
+        graded = s.get(Submission, ids['old graded'])
+        graded.attempts = 3                            # graded once, then regraded twice
+        running = s.get(Submission, ids['old running'])
+        running.attempts = 3                           # three workers lost on this grading
+        s.commit()
+        assignments = {graded.assignment_id: s.get(Assignment, graded.assignment_id)}
+        requeue(s, [graded], assignments, Settings(), lambda i, q: None)          # a regrade
+        sweep(s, Settings(), lambda i, q: None, NOW)
+    with Session() as s:
+        assert claim(s, ids['old graded'], 'w', max_attempts=3) is not None
+        assert s.get(Submission, ids['old graded']).attempts == 1
+    with Session() as s:
+        assert claim(s, ids['old running'], 'w', max_attempts=3) is None
+        row = s.get(Submission, ids['old running'])
+        assert row.status == 'error' and 'after 3 attempts' in row.error
