@@ -1,6 +1,7 @@
 """Settings of the service and its workers: one typed object, read from the environment (prefix AG_)."""
 import functools
 import os
+import secrets
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -41,7 +42,6 @@ def secret_key(settings):
         return settings.secret_key
     path = os.path.join(os.path.dirname(os.path.abspath(settings.storage_dir)), 'secret_key')
     if not os.path.exists(path):
-        import secrets
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, 'w') as f:

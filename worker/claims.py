@@ -3,20 +3,20 @@ import uuid
 from datetime import datetime, timezone
 
 from app.models import Assignment, RegradeItem, RegradeRun, Submission
-
 from app.persist import save_report
 
 
-class Job:
-    """What an attempt needs once its claim is committed (no open session while grading)."""
+class Attempt:
+    """What one grading needs once its claim is committed (no open session while grading)."""
 
-    def __init__(self, claim, sha256, profile, training_checks, device):
-        self.claim, self.sha256, self.profile = claim, sha256, profile
-        self.training_checks, self.device = training_checks, device
+    def __init__(self, claim, sub, assignment):
+        self.claim, self.sha256 = claim, sub.files[0]['sha256']
+        self.profile, self.training_checks, self.device = (assignment.profile, assignment.training_checks,
+                                                           assignment.device)
 
 
 def claim(session, submission_id, worker, max_attempts):
-    """A Job, or None when the row is gone, already graded or errored, or out of attempts."""
+    """An Attempt, or None when the row is gone, already graded or errored, or out of attempts."""
     sub = session.get(Submission, submission_id, with_for_update=True)
     if sub is None or sub.status not in ('queued', 'running'):
         return None
@@ -31,8 +31,7 @@ def claim(session, submission_id, worker, max_attempts):
     sub.status, sub.attempts, sub.claim = 'running', sub.attempts + 1, uuid.uuid4().hex
     sub.started_at, sub.finished_at, sub.worker = datetime.now(timezone.utc), None, worker
     session.commit()
-    return Job(sub.claim, sub.files[0]['sha256'], assignment.profile, assignment.training_checks,
-               assignment.device)
+    return Attempt(sub.claim, sub, assignment)
 
 
 def save(session, submission_id, job, report):
@@ -57,7 +56,7 @@ def fail(session, submission_id, job, message):
 
 
 def preview_job(session, item_id):
-    """The Job of a regrade item still to grade (no claim: previews never touch the submission), else None."""
+    """The Attempt of a regrade item still to grade (no claim: previews never touch the submission), or None."""
     item = session.get(RegradeItem, item_id)
     if item is None or item.status != 'queued':
         return None
@@ -66,7 +65,7 @@ def preview_job(session, item_id):
         return None
     sub = session.get(Submission, item.submission_id)
     assignment = session.get(Assignment, sub.assignment_id)
-    return Job(None, sub.files[0]['sha256'], assignment.profile, assignment.training_checks, assignment.device)
+    return Attempt(None, sub, assignment)
 
 
 def save_preview(session, item_id, report):
