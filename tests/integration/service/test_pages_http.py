@@ -168,3 +168,18 @@ def test_regrade_preview_then_apply_writes_the_previewed_results(api, service_en
         assert sub.score == new and sub.status == 'graded'
         assert session.scalar(select(User.email).where(User.id == sub.owner_id)) == 'student@example.com'
     assert teacher.post(run_url + '/apply', data={'csrf': csrf}).status_code == 409
+
+
+def test_student_output_and_messages_are_escaped_on_the_pages(api, service_env):
+    sub_id = graded_row(service_env)
+    hostile = '<img src=x onerror="alert(1)">'
+    with sessions(service_env)() as session:
+        check = session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id)).first()
+        check.output, check.message = 'printed ' + hostile, 'message ' + hostile
+        session.commit()
+    for email in ('student@example.com', 'instructor@example.com'):
+        client, _ = browser_like(api, email)
+        page = client.get('/submissions/%d' % sub_id).text
+        assert hostile not in page
+        assert 'printed &lt;img src=x onerror=&#34;alert(1)&#34;&gt;' in page
+        assert 'message &lt;img' in page
