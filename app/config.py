@@ -2,6 +2,7 @@
 import functools
 import os
 import secrets
+from typing import Optional
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -27,6 +28,8 @@ class Settings(BaseSettings):
     worker_concurrency: int = os.cpu_count() or 1   # gradings at once per worker (each uses ~1 core)
     pool_size: int = 1                    # warm sandboxed runners each grading process keeps ready (0: off)
     gpu_workers: bool = False             # route CUDA and training checks to the gpu queue
+    cifar_dir: str = ''                   # CIFAR-10 folder for the training checks; empty: synthetic data
+    train_time_limit_s: Optional[float] = None   # the solver check's training limit (default 10 s, CIFAR 60 s)
     login_failures: int = 5               # wrong passwords per e-mail before a pause ...
     login_window_s: int = 900             # ... that refills the allowance over this window
 

@@ -1,4 +1,5 @@
-"""`make run`: migrate, seed the demo course, start Redis, one worker, the sweeper and the API; Ctrl-C stops all.
+"""`make run`: migrate, seed the demo course, start Redis, the workers (cpu; gpu where CUDA exists), the sweeper
+and the API; Ctrl-C stops all.
 
 Environment: PORT (8000), HOST (127.0.0.1), DEMO_PASSWORD (demo) and the AG_* settings.
 """
@@ -11,7 +12,7 @@ import sys
 import time
 from urllib.parse import urlparse
 
-from app.config import ROOT, get_settings
+from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.migrate import upgrade
 from app.seed import seed
@@ -36,6 +37,23 @@ def _redis_binary():
         raise SystemExit('no redis-server: apt-get install redis-server (make install does it as root)')
 
 
+def has_cuda():
+    import torch
+    return torch.cuda.is_available()
+
+
+def worker_commands(settings, cuda):
+    """Celery worker command lines: a cpu worker (one grading per core), and where this machine has CUDA a
+    gpu worker (one grading at a time) for the gpu queue; without CUDA the cpu worker also takes the gpu
+    queue when routing to it is on, so nothing waits for a worker that does not exist."""
+    base = [sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '--pool', 'prefork', '-l', 'info']
+    cpu_queues = 'cpu,gpu' if settings.gpu_workers and not cuda else 'cpu'
+    commands = [base + ['-Q', cpu_queues, '--concurrency', str(settings.worker_concurrency), '-n', 'worker-cpu@%h']]
+    if cuda:
+        commands.append(base + ['-Q', 'gpu', '--concurrency', '1', '-n', 'worker-gpu@%h'])
+    return commands
+
+
 def main():
     settings = get_settings()
     password = os.environ.get('DEMO_PASSWORD', 'demo')
@@ -51,10 +69,12 @@ def main():
         procs.append(subprocess.Popen([_redis_binary(), '--port', str(broker.port or 6379), '--bind', '127.0.0.1',
                                        '--dir', redis_dir, '--appendonly', 'yes', '--save', ''],
                                       stdout=subprocess.DEVNULL))
-    queues = 'cpu,gpu' if settings.gpu_workers else 'cpu'
-    procs.append(subprocess.Popen([sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '-Q', queues,
-                                   '--pool', 'prefork', '--concurrency', str(settings.worker_concurrency),
-                                   '-n', 'worker-cpu@%h', '-l', 'info'], cwd=ROOT))
+    cuda = has_cuda()
+    if cuda and not settings.gpu_workers:          # the API and the sweeper route to the gpu worker
+        os.environ['AG_GPU_WORKERS'] = 'true'
+        settings = Settings()
+    for command in worker_commands(settings, cuda):
+        procs.append(subprocess.Popen(command, cwd=ROOT))
     procs.append(subprocess.Popen([sys.executable, '-m', 'worker.sweeper'], cwd=ROOT))
     procs.append(subprocess.Popen([sys.executable, '-m', 'uvicorn', 'app.main:app_from_env', '--factory',
                                    '--host', host, '--port', port], cwd=ROOT))

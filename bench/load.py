@@ -47,13 +47,14 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, int(round(q / 100.0 * (len(ordered) - 1))))]
 
 
-def start_stack(data, port, concurrency, pool):
+def start_stack(data, port, concurrency, pool, extra=None):
     env = dict(os.environ, PORT=str(port), DEMO_PASSWORD='bench', AG_DATABASE_URL='sqlite:///%s/db.sqlite' % data,
                AG_STORAGE_DIR=os.path.join(data, 'uploads'), AG_BROKER_URL='redis://127.0.0.1:%d/0' % free_port())
     if concurrency:
         env['AG_WORKER_CONCURRENCY'] = str(concurrency)
     if pool is not None:
         env['AG_POOL_SIZE'] = str(pool)
+    env.update(extra or {})
     log = open(os.path.join(data, 'stack.log'), 'w')
     proc = subprocess.Popen([sys.executable, '-m', 'app.run'], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)

@@ -4,6 +4,7 @@ import json
 import sys
 
 from .catalog import DEFAULT_PROFILE, PROFILES
+from .datasets import DatasetError
 from .engine import grade
 from .sandbox import SandboxConfig, SandboxUnavailable
 from .submission import SubmissionError, load_source
@@ -21,7 +22,10 @@ def parse_args(argv):
     g.add_argument('--skip-slow', action='store_true', help='skip the training checks')
     g.add_argument('--only', action='append', metavar='COMPONENT', help='grade only these components or check ids')
     g.add_argument('--train-time-limit', type=float, metavar='S',
-                   help='time limit of the solver training check in seconds (catalog default: 10)')
+                   help='time limit of the solver training check in seconds (catalog default: 10 on '
+                        'synthetic data, 60 on CIFAR-10)')
+    g.add_argument('--cifar', metavar='DIR', help='CIFAR-10 folder (cifar-10-batches-py or its parent) for '
+                                                  'the training checks; default: synthetic CIFAR-shaped data')
     g.add_argument('--sandbox', default='auto', choices=('auto', 'strict', 'weak'),
                    help='strict: bubblewrap required; weak: no namespaces; auto: strict where possible')
     g.add_argument('--quiet', action='store_true', help='print only the totals')
@@ -46,8 +50,8 @@ def main(argv=None):
     for path, source in sources:
         try:
             report = grade(source, profile, device=args.device, skip_slow=args.skip_slow, only=args.only,
-                           train_time_limit_s=args.train_time_limit, sandbox=config)
-        except SandboxUnavailable as exc:
+                           train_time_limit_s=args.train_time_limit, sandbox=config, cifar_dir=args.cifar)
+        except (SandboxUnavailable, DatasetError) as exc:
             print('error: %s' % str(exc).replace('\n', ' '), file=sys.stderr)
             return 2
         reports.append(report)

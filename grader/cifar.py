@@ -63,3 +63,19 @@ def load_cifar10(root):
     X_test, y_test = read_batch(os.path.join(folder, TEST_FILE))
     return {'X_train': torch.cat([x for x, _ in train]), 'y_train': torch.cat([y for _, y in train]),
             'X_test': X_test, 'y_test': y_test}
+
+
+def write_cifar10(root, train, test):
+    """Write (X uint8 (n, 3, 32, 32), y) splits as a cifar-10-batches-py folder under root (train in five
+    batches); returns the folder. For tests and smoke runs on machines without the real data."""
+    folder = os.path.join(root, 'cifar-10-batches-py')
+    os.makedirs(folder, exist_ok=True)
+    X, y = train
+    bounds = np.linspace(0, X.shape[0], len(TRAIN_FILES) + 1).astype(int)
+    parts = [(name, X[a:b], y[a:b]) for name, a, b in zip(TRAIN_FILES, bounds[:-1], bounds[1:])]
+    for name, images, labels in parts + [(TEST_FILE, test[0], test[1])]:
+        batch = {b'batch_label': name.encode(), b'labels': [int(v) for v in labels],
+                 b'data': images.reshape(images.shape[0], 3072).numpy(), b'filenames': [b'x.png'] * len(labels)}
+        with open(os.path.join(folder, name), 'wb') as f:
+            pickle.dump(batch, f, protocol=2)
+    return folder

@@ -3,6 +3,7 @@
 The student module is imported only by the runner process; this side only reads the
 tensors it returns, computes expected values with reference/ and scores them.
 """
+import os
 import time
 import traceback
 from dataclasses import replace
@@ -10,6 +11,7 @@ from dataclasses import replace
 import torch
 
 from .compare import compare_output
+from .datasets import cifar_splits
 from .expect import EXPECT
 from .inputs import make_inputs
 from .job import Job
@@ -130,7 +132,7 @@ def zero(spec, status, message, **extra):
 
 def run_check(session, spec, ctx):
     """One check -> CheckResult; never raises for anything the submission does."""
-    inputs, held_out = make_inputs(spec)
+    inputs, held_out = make_inputs(spec, ctx.get('cifar_dir'))
     session.ensure()
     if session.import_error:
         return zero(spec, 'error', 'not run: your file could not be imported (see the error above)')
@@ -190,9 +192,14 @@ def add_dependency_hints(report, specs):
             result.message += ' | %s, which this check also calls, fails its own checks: fix it first.' % names
 
 
-def select_checks(profile, skip_slow=False, only=None, train_time_limit_s=None):
-    """The profile's checks to run; train_time_limit_s overrides the solver check's limit."""
-    checks = [c for c in profile.checks if not (skip_slow and c.slow)]
+def select_checks(profile, skip_slow=False, only=None, train_time_limit_s=None, cifar=False):
+    """The profile's checks to run; cifar: the CIFAR-10 training checks replace the synthetic ones;
+    train_time_limit_s overrides the solver check's limit."""
+    checks = list(profile.checks)
+    if cifar:
+        real = {c.procedure: c for c in profile.cifar_checks}
+        checks = [real.get(c.procedure, c) for c in checks]
+    checks = [c for c in checks if not (skip_slow and c.slow)]
     if only:
         checks = [c for c in checks if c.component in only or c.id in only]
     if train_time_limit_s is not None:
@@ -203,18 +210,23 @@ def select_checks(profile, skip_slow=False, only=None, train_time_limit_s=None):
 
 
 def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=SandboxConfig(),
-          import_timeout_s=60.0, base_dir=None, train_time_limit_s=None, timeout_cap_s=None, pool=None):
+          import_timeout_s=60.0, base_dir=None, train_time_limit_s=None, timeout_cap_s=None, pool=None,
+          cifar_dir=None):
     """Grade one submission's source bytes with a profile -> Report.
 
     pool: a WarmPool of the same sandbox config and device, whose started runners skip the torch import.
-    Raises SandboxUnavailable when the sandbox config demands what this machine lacks.
+    cifar_dir: a CIFAR-10 folder (cifar-10-batches-py or its parent) for the training checks; None: synthetic.
+    Raises SandboxUnavailable when the sandbox config demands what this machine lacks, DatasetError when
+    cifar_dir cannot be read.
     """
     plan_ = plan(sandbox)
     # The trusted side's tensors are small; more threads only fight the runner for the cores.
     torch.set_num_threads(1)
     started = time.monotonic()
     report = Report(profile=profile.name)
-    specs = select_checks(profile, skip_slow, only, train_time_limit_s)
+    specs = select_checks(profile, skip_slow, only, train_time_limit_s, cifar=bool(cifar_dir))
+    if cifar_dir and any(spec.params.get('dataset') == 'cifar10' for spec in specs):
+        cifar_splits(os.fspath(cifar_dir))       # read (and cached) before any runner starts
     if timeout_cap_s is not None:
         specs = [replace(c, timeout_s=min(c.timeout_s, timeout_cap_s)) for c in specs]
     warm = pool.take() if pool is not None and pool.serves(plan_, device) else None
@@ -224,7 +236,7 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
     else:
         job, runner = Job(source, profile, base_dir, uid=plan_.uid), None
     session = Session(job, device, plan_, import_timeout_s, runner)
-    ctx = {'profile': profile, 'device': device}
+    ctx = {'profile': profile, 'device': device, 'cifar_dir': cifar_dir}
     # Restarts after timeouts re-import the file: one budget bounds the whole submission.
     deadline = started + import_timeout_s + sum(spec.timeout_s for spec in specs)
     try:

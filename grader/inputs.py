@@ -28,8 +28,8 @@ def build_inputs(spec, salt=0):
     return {name: _one(spec.inputs[name], gen) for name in sorted(spec.inputs)}
 
 
-def make_inputs(spec):
-    """(tensors sent to the runner, held-out tensors kept on the trusted side)."""
+def make_inputs(spec, cifar_dir=None):
+    """(tensors sent to the runner, held-out {output: (X, y)} kept on the trusted side)."""
     if spec.procedure in ('overfit', 'solver'):
-        return training_inputs(spec)
+        return training_inputs(spec, cifar_dir)
     return build_inputs(spec), {}

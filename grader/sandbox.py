@@ -170,11 +170,16 @@ def bwrap_argv(plan_, ro_binds, python_args, env=None, chdir=JOB_ROOT):
         argv += ['--ro-bind', sys.prefix, sys.prefix]
     for host, inside in ro_binds:
         argv += ['--ro-bind', host, inside]
+    env = dict(env or {})
     if c.gpu:
         for node in sorted(glob.glob('/dev/nvidia*')):
             argv += ['--dev-bind', node, node]
+        # the driver's libcuda is found through the loader's cache or the host's library path
+        argv += ['--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache']
+        if os.environ.get('LD_LIBRARY_PATH'):
+            env.setdefault('LD_LIBRARY_PATH', os.environ['LD_LIBRARY_PATH'])
     argv += ['--chdir', chdir, '--clearenv']
-    for key, value in sorted((env or {}).items()):
+    for key, value in sorted(env.items()):
         argv += ['--setenv', key, value]
     return argv + [python_inside(plan_)] + list(python_args)
 

@@ -60,6 +60,7 @@ class Profile:
     name: str
     title: str
     checks: tuple
+    cifar_checks: tuple = ()              # training checks on real CIFAR-10, replacing the synthetic ones
     reg_scale: float = 1.0                # loss = data + reg_scale * reg * sum(W^2)
     bn_running_var_init: str = 'zeros'    # what the skeleton fills in when running_var is absent
     shims: tuple = ()                     # (module file, shim kind) pairs placed beside the submission

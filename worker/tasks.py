@@ -7,6 +7,7 @@ from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
 from app.storage import Storage
 from grader import get_profile, grade
+from grader.datasets import DatasetError
 from grader.pool import WarmPool
 from grader.sandbox import SandboxConfig, SandboxUnavailable
 
@@ -26,11 +27,16 @@ def session_factory():
     return _sessions[settings.database_url]
 
 
-def _device(wanted):
-    if wanted != 'cuda':
+def _device(wanted, queue):
+    """'cuda' for CUDA assignments and for all a GPU worker takes from the gpu queue, where CUDA exists."""
+    if wanted != 'cuda' and queue != 'gpu':
         return 'cpu'
     import torch
     return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+
+def _queue(task):
+    return (task.request.delivery_info or {}).get('routing_key') or '?'
 
 
 def _persist(Session, write):
@@ -55,10 +61,13 @@ def warm_pool(settings):
     return _pools[key]
 
 
-def _grade(settings, job):
-    return grade(Storage(settings.storage_dir).get(job.sha256), get_profile(job.profile), device=_device(job.device),
-                 skip_slow=not job.training_checks, sandbox=SandboxConfig(mode=settings.sandbox_mode),
-                 pool=warm_pool(settings))
+def _grade(settings, job, queue):
+    device = _device(job.device, queue)
+    return grade(Storage(settings.storage_dir).get(job.sha256), get_profile(job.profile), device=device,
+                 skip_slow=not job.training_checks,
+                 sandbox=SandboxConfig(mode=settings.sandbox_mode, gpu=device == 'cuda'),
+                 pool=warm_pool(settings), cifar_dir=settings.cifar_dir or None,
+                 train_time_limit_s=settings.train_time_limit_s)
 
 
 @app.task(name='grader.grade_submission', bind=True, max_retries=10, acks_late=True)
@@ -68,20 +77,20 @@ def grade_submission(self, submission_id):
     Session = session_factory()
     try:
         with Session() as session:
-            job = claim(session, submission_id, '%s (%s)' % (self.request.hostname or 'worker',
-                                                             self.request.delivery_info.get('routing_key', '?')),
+            job = claim(session, submission_id, '%s (%s)' % (self.request.hostname or 'worker', _queue(self)),
                         settings.max_attempts)
     except OperationalError as exc:                    # e.g. the database is locked: try again shortly
         raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
     if job is None:
         return 'skipped'
     try:
-        report = _grade(settings, job)
-    except SandboxUnavailable as exc:                  # ours, not the student's: retry, then say so
+        report = _grade(settings, job, _queue(self))
+    except (SandboxUnavailable, DatasetError) as exc:  # ours, not the student's: retry, then say so
         if self.request.retries >= self.max_retries:
+            what = 'grading sandbox' if isinstance(exc, SandboxUnavailable) else 'training data'
             with Session() as session:
-                fail(session, submission_id, job, 'the grading sandbox is unavailable on this worker (%s); '
-                     'an instructor can regrade it' % exc)
+                fail(session, submission_id, job, 'the %s is unavailable on this worker (%s); '
+                     'an instructor can regrade it' % (what, exc))
             return 'error'
         raise self.retry(exc=exc, countdown=30)
     saved = _persist(Session, lambda session: save(session, submission_id, job, report))
@@ -101,8 +110,8 @@ def preview_regrade(self, item_id):
     if job is None:
         return 'skipped'
     try:
-        report = _grade(settings, job)
-    except SandboxUnavailable as exc:
+        report = _grade(settings, job, _queue(self))
+    except (SandboxUnavailable, DatasetError) as exc:
         raise self.retry(exc=exc, countdown=30)
     _persist(Session, lambda session: save_preview(session, item_id, report))
     return 'previewed'

@@ -24,8 +24,11 @@ EECS498_THRESHOLDS = {
     'bn_model_grad': 1e-6,        # notebook: weights and gamma/beta "< 1e-6"
     'bn_conv_bias_abs': 1e-6,     # true gradient is 0: absolute error, not rel_error
     'overfit_accuracy': 1.0,      # notebook: 100 % training accuracy
-    'solver_accuracy': 0.6,       # synthetic CIFAR-shaped data (real CIFAR thresholds: 0.71 / 0.70)
+    'solver_accuracy': 0.6,       # synthetic CIFAR-shaped data
+    'cifar_val_accuracy': 0.71,   # notebook: >= 71 % validation accuracy after train(time_limit=60)
+    'cifar_test_accuracy': 0.70,  # notebook: >= 70 % test accuracy
 }
+CIFAR_TIME_LIMIT_S = 60.0         # notebook: solver.train(time_limit=60)
 
 # Points per component (sum 100); split evenly among the component's checks.
 POINTS = {
@@ -347,6 +350,27 @@ def _training_checks(t):
     ]
 
 
+def _cifar_checks(t):
+    """The training checks on real CIFAR-10 (used when the operator configures its folder)."""
+    return [
+        CheckSpec(id='overfit.cifar10_50_images', component='overfit', procedure='overfit',
+                  params={'dataset': 'cifar10', 'num_train': 50, 'num_epochs': 30, 'batch_size': 10},
+                  points=1, timeout_s=180.0, slow=True, depends_on=('deep_convnet',),
+                  outputs=(Output('train_accuracy', 'at_least', t['overfit_accuracy'], check_dtype=False),),
+                  description='find_overfit_parameters: [8,16,32,64] net reaches 100% on the first 50 '
+                              'CIFAR-10 training images (accuracy measured by the grader)'),
+        CheckSpec(id='solver.cifar10', component='solver', procedure='solver',
+                  params={'dataset': 'cifar10', 'time_limit_s': CIFAR_TIME_LIMIT_S},
+                  points=1, timeout_s=CIFAR_TIME_LIMIT_S + 240.0, slow=True,
+                  depends_on=('deep_convnet', 'deep_convnet_batchnorm', 'kaiming_initializer'),
+                  outputs=(Output('val_accuracy', 'at_least', t['cifar_val_accuracy'], check_dtype=False),
+                           Output('test_accuracy', 'at_least', t['cifar_test_accuracy'], check_dtype=False)),
+                  description='create_convolutional_solver_instance trains on CIFAR-10 within the time limit; '
+                              'the grader measures validation and test accuracy (the test split never '
+                              'reaches your code)'),
+    ]
+
+
 def _with_points(checks):
     counts = {}
     for spec in checks:
@@ -356,6 +380,12 @@ def _with_points(checks):
         pts = POINTS[spec.component] / counts[spec.component]
         out.append(CheckSpec(**{**spec.__dict__, 'points': pts}))
     return tuple(out)
+
+
+def catalog(thresholds):
+    """Profile fields: the checks and their CIFAR-10 variants, built from one set of thresholds."""
+    return {'checks': build_checks(thresholds),
+            'cifar_checks': _with_points(_cifar_checks(thresholds))}
 
 
 def build_checks(thresholds):

@@ -1,11 +1,11 @@
 """EECS 498-007/598-005 (Fall 2020, Winter 2022; also ITE4052's a4_helper copy)."""
 from ..spec import Profile
-from .base import EECS498_THRESHOLDS, build_checks
+from .base import EECS498_THRESHOLDS, catalog
 
 PROFILE = Profile(
     name='eecs498',
     title='EECS 498-007/598-005 A3-2 (2020, WI2022)',
-    checks=build_checks(EECS498_THRESHOLDS),
+    **catalog(EECS498_THRESHOLDS),
     reg_scale=1.0,
     bn_running_var_init='zeros',
     shims=(('fully_connected_networks.py', 'bundle'), ('a3_helper.py', 'helper'),

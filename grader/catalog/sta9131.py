@@ -1,12 +1,12 @@
 """STA9131: L2 with the 0.5 factor, BN running_var starting at ones, its own thresholds."""
 from ..spec import Profile
-from .base import EECS498_THRESHOLDS, build_checks
+from .base import EECS498_THRESHOLDS, catalog
 
 PROFILE = Profile(
     name='sta9131',
     title='STA9131 convolutional networks',
-    checks=build_checks(dict(EECS498_THRESHOLDS, maxpool_backward=1e-9, batchnorm_backward=1e-7,
-                             bn_model_grad=1e-5)),
+    **catalog(dict(EECS498_THRESHOLDS, maxpool_backward=1e-9, batchnorm_backward=1e-7,
+                       bn_model_grad=1e-5)),
     reg_scale=0.5,
     bn_running_var_init='ones',
     shims=(('common', 'package'), ('a3_helpers.py', 'helper')),

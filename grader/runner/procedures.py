@@ -209,11 +209,19 @@ def describe_model(m, outputs, meta):
             meta[attr] = list(value) if isinstance(value, (list, tuple)) else value
 
 
+def images(inp, key):
+    """float32 images; CIFAR-10's uint8 pixels are scaled to [0, 1] minus the training mean first."""
+    x = inp[key]
+    if x.dtype == torch.uint8:
+        return x.float().div_(255).sub_(inp['pixel_mean'])
+    return x.float()
+
+
 def overfit(mod, inp, params, ctx):
     weight_scale, learning_rate = unpack(get_attr(mod, 'find_overfit_parameters')(),
                                          ('weight_scale', 'learning_rate'), 'find_overfit_parameters')
     solver_mod = ctx['solver_module']
-    X, y = inp['X_train'].float(), inp['y_train']
+    X, y = images(inp, 'X_train'), inp['y_train']
     m = get_attr(mod, 'DeepConvNet')(
         input_dims=tuple(X.shape[1:]), num_classes=10, num_filters=[8, 16, 32, 64],
         max_pools=[0, 1, 2, 3], reg=1e-5, weight_scale=weight_scale, dtype=torch.float32,
@@ -231,8 +239,8 @@ def overfit(mod, inp, params, ctx):
 
 
 def solver(mod, inp, params, ctx):
-    data = {'X_train': inp['X_train'].float(), 'y_train': inp['y_train'],
-            'X_val': inp['X_val'].float(), 'y_val': inp['y_val']}
+    data = {'X_train': images(inp, 'X_train'), 'y_train': inp['y_train'],
+            'X_val': images(inp, 'X_val'), 'y_val': inp['y_val']}
     fn = get_attr(mod, 'create_convolutional_solver_instance')
     instance = fn(data, torch.float32, ctx['device'])
     if not hasattr(instance, 'train') or not hasattr(instance, 'model'):

@@ -100,3 +100,17 @@ def test_cli_strict_without_bubblewrap_exits_2():
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.strip() == 'error: strict sandbox unavailable: no bwrap on PATH'
+
+
+def test_gpu_sandbox_adds_only_the_device_nodes_and_the_library_lookup(monkeypatch):
+    from grader.sandbox import bwrap_argv
+    monkeypatch.setenv('LD_LIBRARY_PATH', '/usr/local/nvidia/lib64')
+    cpu = bwrap_argv(plan(SandboxConfig(mode='strict')), (), ['-c', 'pass'])
+    gpu = bwrap_argv(plan(SandboxConfig(mode='strict', gpu=True)), (), ['-c', 'pass'])
+    assert '/etc/ld.so.cache' not in cpu and 'LD_LIBRARY_PATH' not in cpu
+    i = gpu.index('--ro-bind-try')
+    assert gpu[i + 1:i + 3] == ['/etc/ld.so.cache', '/etc/ld.so.cache']          # read-only, nothing else of /etc
+    j = gpu.index('LD_LIBRARY_PATH')
+    assert gpu[j - 1] == '--setenv' and gpu[j + 1] == '/usr/local/nvidia/lib64'
+    assert [a for a in gpu if a not in cpu] == ['--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache',
+                                                '--setenv', 'LD_LIBRARY_PATH', '/usr/local/nvidia/lib64']  # no /dev/nvidia*

@@ -11,6 +11,8 @@ from app.migrate import upgrade
 from app.models import Assignment, CheckResult, Course, Submission, User
 from app.security import hash_password
 from app.storage import Storage
+from grader.cifar import write_cifar10
+from grader.datasets import synthetic_pixels
 from tests.conftest import read_submission
 from worker.celery_app import create_app
 
@@ -89,3 +91,17 @@ def test_worker_killed_mid_grading_then_graded_once_by_the_next(service_env, cel
     with Session() as session:
         rows = session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id)).all()
     assert len(rows) == 59                            # one set of results, not two
+
+
+def test_worker_runs_the_training_checks_on_the_configured_cifar_folder(service_env, celery_worker, tmp_path):
+    write_cifar10(str(tmp_path / 'data'), synthetic_pixels(1000, 1), synthetic_pixels(300, 3))
+    service_env.update(AG_CIFAR_DIR=str(tmp_path / 'data'), AG_TRAIN_TIME_LIMIT_S='10')
+    Session, sub_id = add_submission(service_env, read_submission('correct_vectorized'))
+    celery_worker()
+    create_app(Settings(broker_url=service_env['AG_BROKER_URL'])).send_task(
+        'grader.grade_submission', args=[sub_id], queue='cpu')
+    sub = wait_for(Session, sub_id, ('graded', 'error'), 240)
+    with Session() as session:
+        rows = {r.check_id: r for r in session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id))}
+    assert {'overfit.cifar10_50_images', 'solver.cifar10'} <= set(rows) and 'solver.synthetic_cifar' not in rows
+    assert rows['solver.cifar10'].status == 'passed' and sub.score == sub.max_score == 100.0
