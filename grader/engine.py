@@ -6,7 +6,7 @@ tensors it returns, computes expected values with reference/ and scores them.
 import os
 import time
 import traceback
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -130,40 +130,81 @@ def zero(spec, status, message, **extra):
                        description=spec.description, visibility=spec.visibility, **extra)
 
 
-def run_check(session, spec, ctx):
-    """One check -> CheckResult; never raises for anything the submission does."""
+@dataclass
+class Sent:
+    """A check whose request is with the runner."""
+    spec: object
+    inputs: dict
+    held_out: dict
+    runner: Runner
+    before: tuple
+    started: float
+    problem: tuple = None
+
+
+def prepare(spec, ctx):
+    """(inputs, held-out data, the inputs' safetensors bytes) of one check."""
     inputs, held_out = make_inputs(spec, ctx.get('cifar_dir'))
+    return inputs, held_out, encode_inputs(inputs)
+
+
+def send_check(session, spec, ctx, prepared=None):
+    """Hand one check to the runner -> Sent, or a CheckResult when the file could not be imported."""
+    inputs, held_out, encoded = prepared or prepare(spec, ctx)
     session.ensure()
     if session.import_error:
         return zero(spec, 'error', 'not run: your file could not be imported (see the error above)')
     runner = session.runner
-    before = runner.output_size()
-    started = time.monotonic()
+    sent = Sent(spec, inputs, held_out, runner, runner.output_size(), time.monotonic())
     request = {'op': 'run', 'check': spec.id, 'procedure': spec.procedure, 'params': dict(spec.params),
                'seed': spec.seed}
-    problem = None
     try:
-        reply, payload = runner.request(request, spec.timeout_s, encode_inputs(inputs))
-        if reply.get('check') != spec.id:
-            problem = ('error', 'the runner answered out of turn')
+        runner.send(request, sent.started + spec.timeout_s, encoded)
     except RunnerTimeout:
-        problem = ('timeout', 'timed out after %g s' % spec.timeout_s)
+        sent.problem = ('timeout', 'timed out after %g s' % spec.timeout_s)
     except RunnerGone as exc:
-        problem = ('error', 'the grading process died during this check: %s' % exc)
-    after = runner.output_size()
-    extra = dict(duration_s=round(time.monotonic() - started, 3),
-                 output=(session.job.read_output(before[0], after[0], 'stdout')
-                         + session.job.read_output(before[1], after[1], 'stderr')).strip())
+        sent.problem = ('error', 'the grading process died during this check: %s' % exc)
+    return sent
+
+
+def receive_check(session, sent, ctx):
+    """Wait for the runner's answer -> a function that scores it (called while the runner works on the next
+    check). Never raises for anything the submission does."""
+    if isinstance(sent, CheckResult):
+        return lambda: sent
+    spec, problem, reply, payload = sent.spec, sent.problem, None, b''
+    if problem is None:
+        try:
+            reply, payload = sent.runner.receive(sent.started + spec.timeout_s)
+            if reply.get('check') != spec.id:
+                problem = ('error', 'the runner answered out of turn')
+        except RunnerTimeout:
+            problem = ('timeout', 'timed out after %g s' % spec.timeout_s)
+        except RunnerGone as exc:
+            problem = ('error', 'the grading process died during this check: %s' % exc)
+    after = sent.runner.output_size()
+    duration_s = round(time.monotonic() - sent.started, 3)
     if problem is not None:
-        session.stop()
-        return zero(spec, problem[0], _described(spec, problem[1]), **extra)
+        session.stop()                         # the next check starts a fresh runner
+
+    def score():
+        extra = dict(duration_s=duration_s,
+                     output=(session.job.read_output(sent.before[0], after[0], 'stdout')
+                             + session.job.read_output(sent.before[1], after[1], 'stderr')).strip())
+        if problem is not None:
+            return zero(spec, problem[0], _described(spec, problem[1]), **extra)
+        return evaluate(spec, reply, payload, sent, dict(ctx, held_out=sent.held_out), extra)
+    return score
+
+
+def evaluate(spec, reply, payload, sent, ctx, extra):
+    """The runner's reply to one check, compared with the reference -> CheckResult."""
     if not reply.get('ok'):
         err = clean_error(reply.get('error'))
         return zero(spec, 'failed' if err.get('api') else 'error', _described(spec, format_error(err)), **extra)
     try:
         actual, meta = decode_outputs(payload)
-        ctx = dict(ctx, held_out=held_out)
-        expected, view, results = EXPECT[spec.procedure](spec, inputs, actual, meta, ctx)
+        expected, view, results = EXPECT[spec.procedure](spec, sent.inputs, actual, meta, ctx)
         results = list(results) + [compare_output(out, expected, view, meta, ctx['device'])
                                    for out in spec.outputs if out.name in expected]
     except ProtocolError as exc:
@@ -177,6 +218,28 @@ def run_check(session, spec, ctx):
                        max_score=spec.points, error=pick.error if pick else None,
                        threshold=pick.threshold if pick else None, metric=pick.metric if pick else '',
                        message=message, description=spec.description, visibility=spec.visibility, **extra)
+
+
+def run_checks(session, specs, ctx, started, deadline):
+    """Every check in order -> [CheckResult]. While the runner computes check i, this side scores check
+    i - 1 and prepares the inputs of check i + 1."""
+    results, scoring, prepared = [], None, None
+    for i, spec in enumerate(specs):
+        left = deadline - time.monotonic()
+        if left <= 1.0:
+            result = zero(spec, 'skipped', 'not run: the submission used up its time budget of %.0f s'
+                          % (deadline - started))
+            sent = None
+        else:
+            session.import_timeout_s = min(session.import_timeout_s, left)
+            sent = send_check(session, replace(spec, timeout_s=min(spec.timeout_s, left)), ctx, prepared)
+        if scoring is not None:
+            results.append(scoring())
+        prepared = prepare(specs[i + 1], ctx) if i + 1 < len(specs) else None
+        scoring = receive_check(session, sent, ctx) if sent is not None else (lambda r=result: r)
+    if scoring is not None:
+        results.append(scoring())
+    return results
 
 
 def add_dependency_hints(report, specs):
@@ -240,14 +303,7 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
     # Restarts after timeouts re-import the file: one budget bounds the whole submission.
     deadline = started + import_timeout_s + sum(spec.timeout_s for spec in specs)
     try:
-        for spec in specs:
-            left = deadline - time.monotonic()
-            if left <= 1.0:
-                report.checks.append(zero(spec, 'skipped', 'not run: the submission used up its time budget '
-                                          'of %.0f s' % (deadline - started)))
-                continue
-            session.import_timeout_s = min(import_timeout_s, left)
-            report.checks.append(run_check(session, replace(spec, timeout_s=min(spec.timeout_s, left)), ctx))
+        report.checks = run_checks(session, specs, ctx, started, deadline)
     finally:
         session.stop()
         job.cleanup()

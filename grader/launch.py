@@ -17,6 +17,7 @@ from . import sandbox
 
 RUNNER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'runner')
 MAX_REPLY_BYTES = 256 * 1024 * 1024
+READ_GRACE_S = 2.0
 
 
 class RunnerGone(Exception):
@@ -117,7 +118,14 @@ class Runner:
         """Send one command (None: just wait), return (reply, payload); RunnerTimeout / RunnerGone."""
         deadline = time.monotonic() + timeout_s
         if obj is not None:
-            self._write_all(json.dumps(dict(obj, payload=len(payload))).encode() + b'\n' + payload, deadline)
+            self.send(obj, deadline, payload)
+        return self.receive(deadline)
+
+    def send(self, obj, deadline, payload=b''):
+        self._write_all(json.dumps(dict(obj, payload=len(payload))).encode() + b'\n' + payload, deadline)
+
+    def receive(self, deadline):
+        """The next (reply, payload); RunnerTimeout / RunnerGone."""
         self._read_until(lambda: b'\n' in self._buffer, deadline, 1 << 20)
         end = self._buffer.index(b'\n')
         header = bytes(self._buffer[:end])
@@ -151,12 +159,17 @@ class Runner:
                 raise RunnerGone(self.exit_description()) from None
 
     def _read_until(self, done, deadline, cap):
+        """Read until done(). A reply already waiting in the pipe, or still flowing, is read even when this
+        side comes back to it after the deadline (it scored the previous check meanwhile), for READ_GRACE_S."""
         while not done():
-            left = deadline - time.monotonic()
-            if left <= 0:
+            now = time.monotonic()
+            if now > deadline + READ_GRACE_S:
                 raise RunnerTimeout()
-            ready, _, _ = select.select([self._reply_r], [], [], left)
+            wait = deadline - now if now < deadline else 0.05
+            ready, _, _ = select.select([self._reply_r], [], [], wait)
             if not ready:
+                if now + wait >= deadline:
+                    raise RunnerTimeout()
                 continue
             chunk = os.read(self._reply_r, 1 << 20)
             if not chunk:
