@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     max_attempts: int = 3                 # lost workers before a submission is marked error
     worker_concurrency: int = os.cpu_count() or 1   # gradings at once per worker (each uses ~1 core)
     pool_size: int = 1                    # warm sandboxed runners each grading process keeps ready (0: off)
+    fork_server: bool = True              # cpu runners forked from a zygote with torch imported (strict, root)
     gpu_workers: bool = False             # route CUDA and training checks to the gpu queue
     cifar_dir: str = ''                   # CIFAR-10 folder for the training checks; empty: synthetic data
     train_time_limit_s: Optional[float] = None   # the solver check's training limit (default 10 s, CIFAR 60 s)

@@ -1,6 +1,7 @@
 """Deadline-rush load test against `make run`'s stack (python -m app.run), measured in one run.
 
-    python bench/load.py [--uploads 200] [--clients 20] [--training] [--concurrency N]
+    python bench/load.py [--uploads 200] [--clients 20] [--training] [--concurrency N] [--pool N]
+                         [--fork-server on|off]
 
 Starts the whole stack on a fresh SQLite file, a fresh Redis and free loopback ports, enrols one student
 per upload, then fires every upload from `--clients` concurrent HTTP clients and waits until SQL says
@@ -110,9 +111,12 @@ def main():
     parser.add_argument('--training', action='store_true', help='keep the two training checks')
     parser.add_argument('--concurrency', type=int, default=0, help='gradings at once (AG_WORKER_CONCURRENCY)')
     parser.add_argument('--pool', type=int, default=None, help='warm runners per grading process (AG_POOL_SIZE)')
+    parser.add_argument('--fork-server', choices=('on', 'off'), default='on',
+                        help='cpu runners forked from a zygote (AG_FORK_SERVER) or started by bubblewrap')
     args = parser.parse_args()
     data = tempfile.mkdtemp(prefix='bench-load-')
-    proc, base, url = start_stack(data, free_port(), args.concurrency, args.pool)
+    proc, base, url = start_stack(data, free_port(), args.concurrency, args.pool,
+                                  {'AG_FORK_SERVER': 'true' if args.fork_server == 'on' else 'false'})
     Session = make_sessionmaker(make_engine(url))
     try:
         enrol(Session, args.uploads, args.training)
@@ -134,9 +138,9 @@ def main():
         latency = [r[0] for r in results]
         to_graded = [(aware(s.finished_at) - aware(s.requested_at)).total_seconds() for s in graded]
         span = max(aware(s.finished_at) for s in graded).timestamp() - began if graded else float('nan')
-        print('uploads %d from %d clients, training checks %s, worker concurrency %s, warm pool %s, %d cores'
-              % (args.uploads, args.clients, 'on' if args.training else 'off', args.concurrency or 'default',
-                 'default' if args.pool is None else args.pool, os.cpu_count()))
+        print('uploads %d from %d clients, training checks %s, worker concurrency %s, warm pool %s, fork server %s, '
+              '%d cores' % (args.uploads, args.clients, 'on' if args.training else 'off', args.concurrency or 'default',
+                            'default' if args.pool is None else args.pool, args.fork_server, os.cpu_count()))
         print('upload latency   p50 %.3f s   p95 %.3f s   max %.3f s'
               % (percentile(latency, 50), percentile(latency, 95), max(latency)))
         if to_graded:

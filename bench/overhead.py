@@ -4,10 +4,10 @@
 
 In-process: the student module imported once into this process, every numeric check's procedure called
 directly and compared with the reference (no runner, no pipes, no safetensors, no isolation): the floor.
-Sandboxed: grader.engine.grade() in the strict sandbox with a warm pool (a started runner with torch
-imported, one per submission), and without one (a cold runner per submission). Ends with the line
-`overhead ratio R (fixed cost N ms)`: R = sandboxed-with-pool / in-process over all numeric checks, the
-fixed cost = the same difference for one check.
+Sandboxed: grader.engine.grade() in the strict sandbox, runners started by bubblewrap or forked by the fork
+server, each with a warm pool (a started runner, one per submission) and without one (cold). Ends with the
+line `overhead ratio R (fixed cost N ms)` for the service's default (fork server, warm pool):
+R = sandboxed / in-process over all numeric checks, the fixed cost = the same difference for one check.
 """
 import argparse
 import os
@@ -33,6 +33,7 @@ SOURCE = open(os.path.join(ROOT, 'tests', 'submissions', 'correct_vectorized', '
               'rb').read()
 PROFILE = get_profile('eecs498')
 STRICT = SandboxConfig(mode='strict')
+FORK_SERVER = SandboxConfig(mode='strict', fork_server=True)       # the service's default
 
 
 def in_process(specs):
@@ -71,32 +72,40 @@ def main():
     torch.set_num_threads(1)
     numeric = select_checks(PROFILE, skip_slow=True)
     one = [numeric[0]]
-    pool = WarmPool(STRICT, 'cpu', size=1)
+    configs = (('bubblewrap', STRICT), ('fork server', FORK_SERVER))
+    pools = {name: WarmPool(config, 'cpu', size=1) for name, config in configs}
 
-    def settle():
+    def settle(pool):
         pool.wait_full()
         time.sleep(2.5)                                # the replacement finishes warming, untimed
 
-    def pooled(specs):
-        return grade(SOURCE, PROFILE, only=[s.id for s in specs], sandbox=STRICT, pool=pool).score
-
-    def cold(specs):
-        return grade(SOURCE, PROFILE, only=[s.id for s in specs], sandbox=STRICT).score
+    def sandboxed(specs, config, pool=None):
+        return grade(SOURCE, PROFILE, only=[s.id for s in specs], sandbox=config, pool=pool).score
 
     rows = {}
     for label, specs in (('1 check', one), ('numeric checks (%d)' % len(numeric), numeric)):
         base, passed = median_time(lambda: in_process(specs), args.repeat)
         assert passed == len(specs), 'the in-process run failed %d checks' % (len(specs) - passed)
-        warm = median_time(lambda: pooled(specs), args.repeat, settle)[0]
-        cold_t = median_time(lambda: cold(specs), args.repeat)[0]
-        rows[label] = (base, warm, cold_t)
-        print('%-22s in-process %.3f s   sandboxed, warm pool %.3f s (%.2fx)   sandboxed, cold %.3f s (%.2fx)'
-              % (label, base, warm, warm / base, cold_t, cold_t / base))
-    pool.close()
-    base1, warm1, _ = rows['1 check']
-    base_all, warm_all, _ = rows['numeric checks (%d)' % len(numeric)]
+        cells = []
+        for name, config in configs:
+            pool = pools[name]
+            warm = median_time(lambda: sandboxed(specs, config, pool), args.repeat, lambda: settle(pool))[0]
+            cold = median_time(lambda: sandboxed(specs, config), args.repeat)[0]
+            rows[label, name] = (base, warm)
+            cells.append('%s: warm pool %.3f s (%.2fx), cold %.3f s (%.2fx)'
+                         % (name, warm, warm / base, cold, cold / base))
+        print('%-20s in-process %.3f s | %s' % (label, base, ' | '.join(cells)))
+    for pool in pools.values():
+        pool.close()
     print('machine: %d CPUs; medians of %d runs (the warm-pool runs wait 2.5 s untimed for the next runner)'
           % (os.cpu_count(), args.repeat))
+    for name, _ in configs:
+        base1, warm1 = rows['1 check', name]
+        base_all, warm_all = rows['numeric checks (%d)' % len(numeric), name]
+        print('%s, warm pool: ratio %.2f, fixed cost %d ms' % (name, warm_all / base_all,
+                                                               round((warm1 - base1) * 1000)))
+    base1, warm1 = rows['1 check', 'fork server']
+    base_all, warm_all = rows['numeric checks (%d)' % len(numeric), 'fork server']
     print('overhead ratio %.2f (fixed cost %d ms)' % (warm_all / base_all, round((warm1 - base1) * 1000)))
 
 

@@ -13,7 +13,7 @@ import subprocess
 import time
 import uuid
 
-from . import sandbox
+from . import forkserver, sandbox
 
 RUNNER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'runner')
 MAX_REPLY_BYTES = 256 * 1024 * 1024
@@ -92,6 +92,18 @@ class Runner:
         self.stdout = open(os.path.join(job.root, 'stdout.txt'), 'ab')
         self.stderr = open(os.path.join(job.root, 'stderr.txt'), 'ab')
         self.cgroup = sandbox.Cgroup(plan.cgroup, 'job-' + uuid.uuid4().hex, plan.config) if plan.cgroup else None
+        if plan.strict and plan.config.fork_server:
+            self.proc = forkserver.spawn(plan, job, device, nice, (cmd_r, reply_w, self.stdout.fileno(),
+                                                                    self.stderr.fileno()),
+                                         self.cgroup.dirs if self.cgroup else (), clean_env(sandbox.JOB_ROOT))
+        else:
+            self.proc = self._popen(job, device, plan, nice, cmd_r, reply_w)
+        os.close(cmd_r)
+        os.close(reply_w)
+        os.set_blocking(self._cmd_w, False)
+        self._buffer = bytearray()          # appends are amortised: big replies arrive 64 KiB at a time
+
+    def _popen(self, job, device, plan, nice, cmd_r, reply_w):
         if plan.strict:
             inside = sandbox.JOB_ROOT
             sub, run_dir, cwd = inside + '/submission', inside + '/runner', None
@@ -105,14 +117,10 @@ class Runner:
         else:
             env = clean_env(job.scratch_dir)
             argv = [sandbox.python_inside(plan)] + args
-        self.proc = subprocess.Popen(
+        return subprocess.Popen(
             argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=self.stdout, stderr=self.stderr,
             pass_fds=(cmd_r, reply_w), start_new_session=True,
             preexec_fn=_niced(sandbox.preexec(plan, self.cgroup.dirs if self.cgroup else ()), nice))
-        os.close(cmd_r)
-        os.close(reply_w)
-        os.set_blocking(self._cmd_w, False)
-        self._buffer = bytearray()          # appends are amortised: big replies arrive 64 KiB at a time
 
     def request(self, obj, timeout_s, payload=b''):
         """Send one command (None: just wait), return (reply, payload); RunnerTimeout / RunnerGone."""

@@ -51,6 +51,7 @@ class SandboxConfig:
     seccomp: bool = True
     cgroup: bool = True                     # per-job memory/pids cgroup where the machine allows
     gpu: bool = False                       # bind /dev/nvidia* and skip RLIMIT_AS
+    fork_server: bool = False               # strict only: runners forked from a zygote with torch imported
     bwrap: str = 'bwrap'
 
 
@@ -65,7 +66,8 @@ class Plan:
     notes: tuple = ()
 
     def describe(self):
-        layers = ['bubblewrap namespaces' if self.strict else 'NO namespaces (weak mode)',
+        layers = [('fork-server namespaces' if self.config.fork_server else 'bubblewrap namespaces')
+                  if self.strict else 'NO namespaces (weak mode)',
                   'uid %d' % self.uid if self.uid is not None else 'same uid as the grader',
                   'rlimits', 'cgroup %s' % self.cgroup if self.cgroup else 'no cgroup',
                   'seccomp' if self.config.seccomp else 'no seccomp']
@@ -109,6 +111,8 @@ def plan(config):
         strict = True
     if config.mode == 'strict' and uid is None and os.geteuid() == 0:
         raise SandboxUnavailable('strict sandbox needs the unprivileged user %r (see make install)' % config.user)
+    if config.fork_server and not (strict and uid is not None):
+        raise SandboxUnavailable('the fork server needs the strict sandbox, root and the user %r' % config.user)
     cgroup = _usable_cgroup(config, notes) if config.cgroup else None
     result = Plan(config, strict, uid, gid, cgroup, tuple(notes))
     if not strict:
@@ -172,7 +176,7 @@ def bwrap_argv(plan_, ro_binds, python_args, env=None, chdir=JOB_ROOT):
         argv += ['--ro-bind', host, inside]
     env = dict(env or {})
     if c.gpu:
-        for node in sorted(glob.glob('/dev/nvidia*')):
+        for node in gpu_nodes():
             argv += ['--dev-bind', node, node]
         # the driver's libcuda is found through the loader's cache or the host's library path
         argv += ['--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache']
@@ -184,25 +188,31 @@ def bwrap_argv(plan_, ro_binds, python_args, env=None, chdir=JOB_ROOT):
     return argv + [python_inside(plan_)] + list(python_args)
 
 
+def rlimits(plan_):
+    """[(RLIMIT name, (soft, hard))] every runner gets."""
+    c = plan_.config
+    limits = [('RLIMIT_CPU', (c.cpu_time_s, c.cpu_time_s + 5)), ('RLIMIT_FSIZE', (c.file_size_mib << 20,) * 2),
+              ('RLIMIT_NOFILE', (c.open_files,) * 2), ('RLIMIT_CORE', (0, 0))]
+    if plan_.uid is not None:          # NPROC counts every process of the uid, across jobs
+        nproc = c.processes_per_uid if plan_.cgroup else c.processes
+        limits.append(('RLIMIT_NPROC', (nproc, nproc)))
+    if c.address_space_mib and not c.gpu:
+        limits.append(('RLIMIT_AS', (c.address_space_mib << 20,) * 2))
+    return limits
+
+
+def gpu_nodes():
+    return sorted(glob.glob('/dev/nvidia*'))
+
+
 def preexec(plan_, cgroup_dirs):
     """Runs in the child between fork and exec, as the grader's user."""
-    c = plan_.config
-
     def apply():
         for path in cgroup_dirs or ():
             with open(os.path.join(path, 'cgroup.procs'), 'w') as f:
                 f.write(str(os.getpid()))
-        limits = [(resource.RLIMIT_CPU, (c.cpu_time_s, c.cpu_time_s + 5)),
-                  (resource.RLIMIT_FSIZE, (c.file_size_mib << 20,) * 2),
-                  (resource.RLIMIT_NOFILE, (c.open_files,) * 2),
-                  (resource.RLIMIT_CORE, (0, 0))]
-        if plan_.uid is not None:          # NPROC counts every process of the uid, across jobs
-            nproc = c.processes_per_uid if plan_.cgroup else c.processes
-            limits.append((resource.RLIMIT_NPROC, (nproc, nproc)))
-        if c.address_space_mib and not c.gpu:
-            limits.append((resource.RLIMIT_AS, (c.address_space_mib << 20,) * 2))
-        for which, value in limits:
-            resource.setrlimit(which, value)
+        for name, value in rlimits(plan_):
+            resource.setrlimit(getattr(resource, name), value)
         if plan_.uid is not None:
             os.setgroups([])
             os.setgid(plan_.gid)

@@ -1,4 +1,5 @@
 """Celery tasks: thin wrappers that re-read rows by id and call the grader."""
+import os
 import time
 
 from sqlalchemy.exc import OperationalError
@@ -51,21 +52,26 @@ def _persist(Session, write):
             time.sleep(min(2 ** i, 15))
 
 
+def sandbox_config(settings, device):
+    """The sandbox for a device: the fork server for cpu runners where it can run (strict sandbox, root)."""
+    fork = settings.fork_server and device == 'cpu' and settings.sandbox_mode == 'strict' and os.geteuid() == 0
+    return SandboxConfig(mode=settings.sandbox_mode, gpu=device == 'cuda', fork_server=fork)
+
+
 def warm_pool(settings):
     """This process's pool of warm cpu runners (made on first use, after the prefork pool forked us)."""
     if settings.pool_size < 1:
         return None
-    key = (settings.sandbox_mode, settings.pool_size)
-    if key not in _pools:
-        _pools[key] = WarmPool(SandboxConfig(mode=settings.sandbox_mode), 'cpu', settings.pool_size)
-    return _pools[key]
+    config = sandbox_config(settings, 'cpu')
+    if (config, settings.pool_size) not in _pools:
+        _pools[config, settings.pool_size] = WarmPool(config, 'cpu', settings.pool_size)
+    return _pools[config, settings.pool_size]
 
 
 def _grade(settings, job, queue):
     device = _device(job.device, queue)
     return grade(Storage(settings.storage_dir).get(job.sha256), get_profile(job.profile), device=device,
-                 skip_slow=not job.training_checks,
-                 sandbox=SandboxConfig(mode=settings.sandbox_mode, gpu=device == 'cuda'),
+                 skip_slow=not job.training_checks, sandbox=sandbox_config(settings, device),
                  pool=warm_pool(settings), cifar_dir=settings.cifar_dir or None,
                  train_time_limit_s=settings.train_time_limit_s)
 

@@ -66,36 +66,35 @@ def read_exactly(stream, n):
     return data
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--submission', required=True)
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument('--cmd-fd', type=int, required=True)
-    parser.add_argument('--reply-fd', type=int, required=True)
-    parser.add_argument('--seccomp', action='store_true')
-    args = parser.parse_args()
-    commands = os.fdopen(args.cmd_fd, 'rb')
-    replies = os.fdopen(args.reply_fd, 'wb')
-    sys.stdin = open(os.devnull)
-    import procedures
+def prepare():
+    """Everything a runner does before it knows its submission (a fork server does it once)."""
+    import procedures  # noqa: F401
     import stubs
     import torch
     from safetensors.torch import load
     torch.set_num_threads(1)
-    if args.device == 'cuda':
-        torch.zeros(1, device='cuda')          # initialise CUDA before the filter goes on
     # Warm up everything a reply needs (safetensors imports numpy lazily), so that student code
     # that exhausts file descriptors or memory cannot break the next check's reply.
     load(encode_outputs({'warm': torch.zeros(1)}, {}))
     warm_up(torch)
     stubs.install()
-    if args.seccomp:
+
+
+def serve(commands, replies, submission, device, seccomp):
+    """Confine this process, then answer commands until the trusted side closes the pipe."""
+    import procedures
+    import torch
+    from safetensors.torch import load
+    sys.stdin = open(os.devnull)
+    if device == 'cuda':
+        torch.zeros(1, device='cuda')          # initialise CUDA before the filter goes on
+    if seccomp:
         import confine
         confine.install()
-    sys.path.insert(0, args.submission)
+    sys.path.insert(0, submission)
 
     student_file = None
-    ctx = {'device': args.device, 'workdir': os.getcwd()}
+    ctx = {'device': device, 'workdir': os.getcwd()}
     module = None
 
     def send(obj, payload=b''):
@@ -118,12 +117,12 @@ def main():
                 import importlib
                 if module is not None or student_file is not None:
                     raise RuntimeError('one submission per runner')
-                student_file = os.path.abspath(os.path.join(args.submission, request['module'] + '.py'))
+                student_file = os.path.abspath(os.path.join(submission, request['module'] + '.py'))
                 module = importlib.import_module(request['module'])
                 ctx['solver_module'] = importlib.import_module(request['solver_module'])
                 reply({'ok': True})
                 continue
-            inputs = {k: v.to(args.device) for k, v in load(payload).items()}
+            inputs = {k: v.to(device) for k, v in load(payload).items()}
             torch.manual_seed(request['seed'])
             random.seed(request['seed'])
             outputs, meta = procedures.PROCEDURES[request['procedure']](module, inputs, request['params'], ctx)
@@ -134,6 +133,19 @@ def main():
             reply({'ok': False, 'error': describe(exc, student_file)})
         else:
             reply({'ok': True}, encoded)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--submission', required=True)
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--cmd-fd', type=int, required=True)
+    parser.add_argument('--reply-fd', type=int, required=True)
+    parser.add_argument('--seccomp', action='store_true')
+    args = parser.parse_args()
+    prepare()
+    serve(os.fdopen(args.cmd_fd, 'rb'), os.fdopen(args.reply_fd, 'wb'), args.submission, args.device,
+          args.seccomp)
 
 
 if __name__ == '__main__':

@@ -14,26 +14,38 @@ from grader.sandbox import SandboxConfig
 from tests.attacks import corpus
 
 STRICT = SandboxConfig(mode='strict')
+FORK_SERVER = SandboxConfig(mode='strict', fork_server=True)
+ISOLATION = {'bwrap': STRICT, 'forkserver': FORK_SERVER}
+_CURRENT = [STRICT]
 PROFILE = get_profile('eecs498')
 # Two fast checks: the attacked one (Conv.forward) and one the attack does not touch.
 ATTACKED = 'conv_forward.s1_p0'
 UNTOUCHED = 'maxpool_forward.3x3_s2_overlap'
 
 
-_POOL = []
+_POOLS = {}
+
+
+@pytest.fixture(autouse=True, params=sorted(ISOLATION))
+def isolation(request):
+    """Every attack runs twice: runners started by bubblewrap, and runners forked by the fork server."""
+    _CURRENT[0] = ISOLATION[request.param]
+    yield request.param
+    _CURRENT[0] = STRICT
 
 
 def warm_pool():
     """The warm pool every attack goes through: isolation must hold with it on (issue 6)."""
-    if not _POOL:
-        _POOL.append(WarmPool(STRICT, 'cpu', size=2))
-    return _POOL[0]
+    config = _CURRENT[0]
+    if config not in _POOLS:
+        _POOLS[config] = WarmPool(config, 'cpu', size=2)
+    return _POOLS[config]
 
 
 def grade_strict(source, only=(ATTACKED, UNTOUCHED), **kwargs):
     kwargs.setdefault('timeout_cap_s', 10)
     kwargs.setdefault('pool', warm_pool())
-    return grade(source, PROFILE, only=list(only), sandbox=STRICT, **kwargs)
+    return grade(source, PROFILE, only=list(only), sandbox=_CURRENT[0], **kwargs)
 
 
 def by_id(report):

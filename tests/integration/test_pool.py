@@ -2,6 +2,7 @@
 import os
 import signal
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -11,7 +12,7 @@ from grader.pool import WarmPool
 from grader.sandbox import SandboxConfig
 from tests.conftest import read_submission
 
-STRICT = SandboxConfig(mode='strict')
+CONFIGS = {'bwrap': SandboxConfig(mode='strict'), 'forkserver': SandboxConfig(mode='strict', fork_server=True)}
 PROFILE = get_profile('eecs498')
 ONLY = ['conv_forward.s1_p0']
 LEAVES_STATE = b'''
@@ -27,12 +28,18 @@ if os.path.exists('/tmp/left-by-a') or hasattr(builtins, 'LEFT_BY_A'):
 '''
 
 
+@pytest.fixture(params=sorted(CONFIGS))
+def config(request):
+    """Runners started by bubblewrap, or forked by the fork server."""
+    return CONFIGS[request.param]
+
+
 @pytest.fixture
-def pool():
+def pool(config):
     pools = []
 
     def make(size):
-        pools.append(WarmPool(STRICT, 'cpu', size=size))
+        pools.append(WarmPool(config, 'cpu', size=size))
         assert pools[-1].wait_full()
         return pools[-1]
     yield make
@@ -48,36 +55,36 @@ def alive(pid):
     return not open('/proc/%d/stat' % pid).read().split(')')[1].split()[0] == 'Z'
 
 
-def test_each_runner_serves_one_submission_and_no_state_passes_on(pool):
+def test_each_runner_serves_one_submission_and_no_state_passes_on(pool, config):
     warm = pool(1)
     correct = read_submission('correct_vectorized')
     first_pid = warm.pids()[0]
-    a = grade(LEAVES_STATE + correct, PROFILE, only=ONLY, sandbox=STRICT, pool=warm)
+    a = grade(LEAVES_STATE + correct, PROFILE, only=ONLY, sandbox=config, pool=warm)
     assert a.score == a.max_score > 0 and not alive(first_pid)          # killed after its one submission
     second_pid = warm.pids()[0]
-    b = grade(CHECKS_STATE + correct, PROFILE, only=ONLY, sandbox=STRICT, pool=warm)
+    b = grade(CHECKS_STATE + correct, PROFILE, only=ONLY, sandbox=config, pool=warm)
     assert b.submission_error == '' and b.score == b.max_score
     assert second_pid != first_pid and not alive(second_pid)
     assert warm.wait_full() and (warm.served, warm.started, warm.discarded) == (2, 3, 0)
 
 
-def test_a_runner_that_died_while_idle_is_replaced(pool):
+def test_a_runner_that_died_while_idle_is_replaced(pool, config):
     warm = pool(1)
     victim = warm.pids()[0]
     os.killpg(victim, signal.SIGKILL)
-    report = grade(read_submission('correct_vectorized'), PROFILE, only=ONLY, sandbox=STRICT, pool=warm)
+    report = grade(read_submission('correct_vectorized'), PROFILE, only=ONLY, sandbox=config, pool=warm)
     assert report.score == report.max_score and report.submission_error == ''
     assert (warm.discarded, warm.served) == (1, 1) and warm.wait_full() and len(warm.pids()) == 1
 
 
-def test_a_pool_of_two_serves_a_burst_of_six(pool):
+def test_a_pool_of_two_serves_a_burst_of_six(pool, config):
     warm = pool(2)
     reports, errors = [], []
 
     def one(i):
         try:
             reports.append(grade(read_submission('correct_vectorized') + b'\n# %d\n' % i, PROFILE, only=ONLY,
-                                 sandbox=STRICT, pool=warm))
+                                 sandbox=config, pool=warm))
         except Exception as exc:
             errors.append(exc)
     threads = [threading.Thread(target=one, args=(i,)) for i in range(6)]
@@ -90,14 +97,14 @@ def test_a_pool_of_two_serves_a_burst_of_six(pool):
     assert warm.served == 6 and warm.wait_full() and warm.started == 8 and len(warm.pids()) == 2
 
 
-def test_a_pool_of_another_sandbox_config_is_not_used(pool):
+def test_a_pool_of_another_sandbox_config_is_not_used(pool, config):
     warm = pool(1)
-    other = SandboxConfig(mode='strict', tmp_size_mib=64)      # any difference: a cold runner of its own
+    other = replace(config, tmp_size_mib=64)                  # any difference: a cold runner of its own
     report = grade(read_submission('correct_vectorized'), PROFILE, only=ONLY, sandbox=other, pool=warm)
     assert report.score == report.max_score and warm.served == 0
 
 
-def test_a_taken_runner_runs_at_normal_priority_while_idle_ones_wait_at_nice_10(pool):
+def test_a_taken_runner_runs_at_normal_priority_while_idle_ones_wait_at_nice_10(pool, config):
     warm = pool(1)
     job, runner = warm.take()
     try:
@@ -105,7 +112,7 @@ def test_a_taken_runner_runs_at_normal_priority_while_idle_ones_wait_at_nice_10(
             return {int(tid): os.getpriority(os.PRIO_PROCESS, int(tid))
                     for pid in r.cgroup.pids() for tid in os.listdir('/proc/%d/task' % pid)}
         taken = priorities(runner)
-        assert len(taken) >= 2 and set(taken.values()) == {0}         # bwrap and the python runner inside
+        assert len(taken) >= 2 and set(taken.values()) == {0}         # bwrap (or the fork server's two) and python
         assert warm.wait_full()
         idle = warm._idle[0][1]
         assert set(priorities(idle).values()) == {10}

@@ -3,6 +3,7 @@ import json
 import os
 import pwd
 import subprocess
+import sys
 
 import pytest
 
@@ -30,7 +31,8 @@ def _view():
             'job': sorted(_os.listdir('/job')) if _os.path.isdir('/job') else None, 'cwd': _os.getcwd(),
             'limits': lim, 'seccomp': status['Seccomp'].strip(), 'nnp': status['NoNewPrivs'].strip(),
             'net': [l.split(':')[0].strip() for l in open('/proc/net/dev').read().splitlines()[2:]],
-            'socket': sock, 'env': sorted(_os.environ), 'exe': _sys.executable}
+            'socket': sock, 'env': sorted(_os.environ), 'exe': _sys.executable,
+            'beside_venv': sorted(_os.listdir(_os.path.dirname(_sys.prefix)))}
 print('VIEW ' + _json.dumps(_view()))
 '''
 
@@ -52,6 +54,24 @@ def test_strict_sandbox_view_from_inside():
     assert set(view['env']) == {'HOME', 'LANG', 'MKL_NUM_THREADS', 'MPLBACKEND', 'OMP_NUM_THREADS', 'PATH',
                                 'PYTHONDONTWRITEBYTECODE', 'PYTHONHASHSEED', 'PWD'}
     assert ROOT not in json.dumps(view)                       # the project's path is nowhere inside
+    assert view['beside_venv'] == ['venv']
+
+
+def test_fork_server_sandbox_view_from_inside():
+    _, view = grade_view(SandboxConfig(mode='strict', fork_server=True))
+    assert view['uid'] == pwd.getpwnam('sandbox').pw_uid
+    assert view['pid'] <= 4                                   # a pid namespace of its own
+    top = sys.prefix.split('/')[1]                            # the environment at its own path, alone
+    assert set(view['root']) <= {'usr', 'lib', 'lib64', 'bin', 'sbin', 'proc', 'dev', 'tmp', 'job', top}
+    assert view['beside_venv'] == [os.path.basename(sys.prefix)] and view['exe'] == sys.executable
+    assert view['job'] == ['submission'] and view['cwd'] == '/job'
+    assert view['net'] == ['lo'] and view['socket'] == 'Operation not permitted'
+    assert view['seccomp'] == '2' and view['nnp'] == '1'
+    assert view['limits']['RLIMIT_NPROC'] == [4096, 4096] and view['limits']['RLIMIT_CORE'] == [0, 0]
+    assert view['limits']['RLIMIT_AS'] == [6144 << 20] * 2
+    assert view['limits']['RLIMIT_FSIZE'] == [64 << 20] * 2 and view['limits']['RLIMIT_NOFILE'] == [128, 128]
+    assert set(view['env']) == {'HOME', 'LANG', 'MKL_NUM_THREADS', 'MPLBACKEND', 'OMP_NUM_THREADS', 'PATH',
+                                'PYTHONDONTWRITEBYTECODE', 'PYTHONHASHSEED', 'PWD'}
 
 
 def grade_view(config):
