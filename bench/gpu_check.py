@@ -7,8 +7,6 @@
    which worker took each, time per submission, and the checks the device bug fails.
 """
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +24,7 @@ from grader import get_profile, grade  # noqa: E402
 from grader.cifar import write_cifar10  # noqa: E402
 from grader.datasets import synthetic_pixels  # noqa: E402
 from grader.sandbox import SandboxConfig  # noqa: E402
-from load import enrol, free_port, sign_in, start_stack  # noqa: E402
+from load import enrol, free_port, sign_in, start_stack, stop_stack  # noqa: E402
 
 PROFILE = get_profile('eecs498')
 CORRECT = open(os.path.join(ROOT, 'tests', 'submissions', 'correct_vectorized', 'convolutional_networks.py')).read()
@@ -99,11 +97,7 @@ def service_figures(data, cifar):
                 if c.component == 'solver':
                     print('   %s %s: %s' % (c.check_id, c.status, c.message[-90:]))
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_stack(proc, 30)
         with open(os.path.join(data, 'stack.log')) as f:
             errors = [line for line in f if 'Traceback' in line or 'ERROR' in line]
         print('stack log: %d error lines%s' % (len(errors), (': ' + errors[0].strip()) if errors else ''))

@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,6 +70,15 @@ def start_stack(data, port, concurrency, pool, extra=None):
             raise SystemExit('the stack stopped; see %s/stack.log' % data)
         time.sleep(0.3)
     raise SystemExit('the stack did not become ready in 120 s')
+
+
+def stop_stack(proc, timeout_s=60):
+    """Ctrl-C to make run's supervisor, then SIGKILL to its group if it does not stop in time."""
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def enrol(Session, count, training):
@@ -154,11 +162,7 @@ def main():
         ok = not refused and not lost and len(graded) == len(rows) == args.uploads
         return 0 if ok else 1
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_stack(proc)
         shutil.rmtree(data, ignore_errors=True)
 
 
