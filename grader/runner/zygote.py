@@ -152,6 +152,7 @@ def init(spec, fds, root, status_w):
     for fd in fds:
         os.close(fd)
     drop(spec)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # a uid change cleared it: die with A, again
     while True:                                          # reap everything; stop when the runner ends
         ended, status = os.wait()
         if ended == pid:
