@@ -72,8 +72,6 @@ def build_root(spec, root):
     bind('/usr', root + '/usr')
     for name in ('lib', 'lib64', 'bin', 'sbin'):
         os.symlink('usr/' + name, root + '/' + name)
-    if spec['venv']:
-        bind(spec['venv'], root + spec['venv'])          # at its own path: torch's lazy imports find it
     size = 'size=%d' % (spec['tmp_size_mib'] << 20)
     os.makedirs(root + JOB)
     mount('tmpfs', root + JOB, 'tmpfs', MS_NOSUID | MS_NODEV,
@@ -90,6 +88,8 @@ def build_root(spec, root):
     for name, target in (('fd', '/proc/self/fd'), ('stdin', '/proc/self/fd/0'), ('stdout', '/proc/self/fd/1'),
                          ('stderr', '/proc/self/fd/2')):
         os.symlink(target, root + '/dev/' + name)
+    if spec['venv']:                                     # at its own path: torch's lazy imports find it;
+        bind(spec['venv'], root + spec['venv'])          # last, as it may lie under /tmp
     if spec['gpu_nodes'] and os.path.exists('/etc/ld.so.cache'):
         os.makedirs(root + '/etc')
         bind('/etc/ld.so.cache', root + '/etc/ld.so.cache', file=True)
@@ -120,7 +120,7 @@ def runner(spec, fds):
     os.dup2(err, 2)
     os.dup2(os.open('/dev/null', os.O_RDONLY), 0)
     keep = {0, 1, 2, cmd_r, reply_w}
-    for fd in range(3, 1024):
+    for fd in [int(name) for name in os.listdir('/proc/self/fd')]:   # whatever the zygote held: closed
         if fd not in keep:
             try:
                 os.close(fd)
