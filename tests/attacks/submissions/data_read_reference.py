@@ -17,9 +17,12 @@ for _m in ('reference', 'reference.nets', 'grader.expect'):
         print('ATTACK: import %s OK' % _m)
     except Exception as _e:
         print('ATTACK: import %s %s' % (_m, type(_e).__name__))
+import sys as _sys
 _hits = []
 for _root in ('/job', '/tmp'):
     for _d, _sub, _files in _os.walk(_root):
+        if _d.startswith(_sys.prefix):      # the Python environment itself (public; under /tmp when it lives there)
+            continue
         _hits += [_os.path.join(_d, _n) for _n in _sub + _files if _n in ('reference', 'grader', 'nets.py', 'sandwich.py')]
 _site = '/opt/venv/lib/python3.11/site-packages'
 _hits += [_n for _n in (_os.listdir(_site) if _os.path.isdir(_site) else []) if _n.startswith(('reference', 'grader'))]
