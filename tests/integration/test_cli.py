@@ -56,6 +56,14 @@ def test_zip_and_folder_inputs_and_several_paths(tmp_path):
     assert {c['status'] for c in second['checks']} <= set(STATUSES)
 
 
+def test_several_paths_through_the_fork_server(tmp_path):
+    out = tmp_path / 'r.json'
+    paths = [submission_path('correct_vectorized'), submission_path('correct_naive')]
+    proc = cli('grade', *paths, '--only', 'conv_backward', '--fork-server', '--sandbox', 'strict', '--json', str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert [(r['score'], r['max_score']) for r in json.loads(out.read_text())] == [(10.0, 10.0)] * 2
+
+
 def test_failing_submission_still_exits_zero(tmp_path):
     bad = tmp_path / 'convolutional_networks.py'
     bad.write_text('import torch\n')
