@@ -99,14 +99,13 @@ def main():
         pool.close()
     print('machine: %d CPUs; medians of %d runs (the warm-pool runs wait 2.5 s untimed for the next runner)'
           % (os.cpu_count(), args.repeat))
+    overhead = {}
     for name, _ in configs:
         base1, warm1 = rows['1 check', name]
         base_all, warm_all = rows['numeric checks (%d)' % len(numeric), name]
-        print('%s, warm pool: ratio %.2f, fixed cost %d ms' % (name, warm_all / base_all,
-                                                               round((warm1 - base1) * 1000)))
-    base1, warm1 = rows['1 check', 'fork server']
-    base_all, warm_all = rows['numeric checks (%d)' % len(numeric), 'fork server']
-    print('overhead ratio %.2f (fixed cost %d ms)' % (warm_all / base_all, round((warm1 - base1) * 1000)))
+        overhead[name] = (warm_all / base_all, round((warm1 - base1) * 1000))
+        print('%s, warm pool: ratio %.2f, fixed cost %d ms' % ((name,) + overhead[name]))
+    print('overhead ratio %.2f (fixed cost %d ms)' % overhead['fork server'])
 
 
 if __name__ == '__main__':

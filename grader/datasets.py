@@ -52,9 +52,13 @@ def as_pixels(X, pixel_mean):
     return X.float().div_(255).sub_(pixel_mean)
 
 
-@functools.lru_cache(maxsize=2)
 def cifar_splits(root):
     """{'train', 'val', 'test': (uint8 X, y)} and the (1, 3, 1, 1) float32 pixel mean; cached per folder."""
+    return _cifar_splits(os.fspath(root))
+
+
+@functools.lru_cache(maxsize=2)
+def _cifar_splits(root):
     try:
         data = load_cifar10(root)
     except (OSError, ValueError) as exc:
@@ -82,7 +86,7 @@ def _synthetic(spec):
 def _cifar(spec, root):
     if not root:
         raise DatasetError('check %s needs CIFAR-10, but no CIFAR folder is configured' % spec.id)
-    splits = cifar_splits(os.fspath(root))
+    splits = cifar_splits(root)
     mean = splits['pixel_mean']
     X, y = splits['train']
     if spec.procedure == 'overfit':

@@ -3,7 +3,6 @@
 The student module is imported only by the runner process; this side only reads the
 tensors it returns, computes expected values with reference/ and scores them.
 """
-import os
 import time
 import traceback
 from dataclasses import dataclass, replace
@@ -289,7 +288,7 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
     report = Report(profile=profile.name)
     specs = select_checks(profile, skip_slow, only, train_time_limit_s, cifar=bool(cifar_dir))
     if cifar_dir and any(spec.params.get('dataset') == 'cifar10' for spec in specs):
-        cifar_splits(os.fspath(cifar_dir))       # read (and cached) before any runner starts
+        cifar_splits(cifar_dir)                  # read (and cached) before any runner starts
     if timeout_cap_s is not None:
         specs = [replace(c, timeout_s=min(c.timeout_s, timeout_cap_s)) for c in specs]
     warm = pool.take() if pool is not None and pool.serves(plan_, device) else None

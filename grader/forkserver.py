@@ -100,12 +100,6 @@ class ForkServer:
                 raise sandbox.SandboxUnavailable('the fork server is gone')
         return child
 
-    def close(self):
-        self.sock.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 _servers = {}
@@ -126,8 +120,9 @@ def spawn(plan, job, device, nice, descriptors, cgroup_dirs, env):
     """A sandboxed runner for job, forked from the plan's zygote -> ForkedProcess.
     descriptors: (command pipe read end, reply pipe write end, stdout file, stderr file)."""
     c = plan.config
-    venv = sys.prefix if sys.prefix != sys.base_prefix and not sys.prefix.startswith('/usr/') else None
-    spec = {'uid': plan.uid, 'gid': plan.gid, 'cgroups': list(cgroup_dirs), 'nice': nice, 'venv': venv,
+    on_usr = os.path.commonpath([sys.prefix, '/usr']) == '/usr'      # already inside with /usr
+    spec = {'uid': plan.uid, 'gid': plan.gid, 'cgroups': list(cgroup_dirs), 'nice': nice,
+            'venv': None if on_usr else sys.prefix,
             'submission': job.submission_dir, 'tmp_size_mib': c.tmp_size_mib, 'device': device,
             'seccomp': c.seccomp, 'env': dict(env, PWD=sandbox.JOB_ROOT), 'limits': sandbox.rlimits(plan),
             'gpu_nodes': sandbox.gpu_nodes() if c.gpu else []}

@@ -4,9 +4,13 @@ import sys
 
 import pytest
 
+from grader.sandbox import SandboxConfig
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUBMISSIONS = os.path.join(ROOT, 'tests', 'submissions')
 PYTHON = sys.executable
+# the two ways a strict runner starts: bubblewrap, or forked by the fork server
+RUNNER_KINDS = {'bwrap': SandboxConfig(mode='strict'), 'forkserver': SandboxConfig(mode='strict', fork_server=True)}
 
 
 def submission_path(name):

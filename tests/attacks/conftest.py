@@ -10,12 +10,11 @@ import pytest
 from grader.catalog import get_profile
 from grader.engine import grade
 from grader.pool import WarmPool
-from grader.sandbox import SandboxConfig
 from tests.attacks import corpus
+from tests.conftest import RUNNER_KINDS
 
-STRICT = SandboxConfig(mode='strict')
-FORK_SERVER = SandboxConfig(mode='strict', fork_server=True)
-ISOLATION = {'bwrap': STRICT, 'forkserver': FORK_SERVER}
+ISOLATION = RUNNER_KINDS
+STRICT = ISOLATION['bwrap']
 _CURRENT = [STRICT]
 PROFILE = get_profile('eecs498')
 # Two fast checks: the attacked one (Conv.forward) and one the attack does not touch.

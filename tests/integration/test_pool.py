@@ -9,10 +9,9 @@ import pytest
 from grader.catalog import get_profile
 from grader.engine import grade
 from grader.pool import WarmPool
-from grader.sandbox import SandboxConfig
-from tests.conftest import read_submission
+from tests.conftest import RUNNER_KINDS, read_submission
 
-CONFIGS = {'bwrap': SandboxConfig(mode='strict'), 'forkserver': SandboxConfig(mode='strict', fork_server=True)}
+CONFIGS = RUNNER_KINDS
 PROFILE = get_profile('eecs498')
 ONLY = ['conv_forward.s1_p0']
 LEAVES_STATE = b'''
