@@ -27,7 +27,7 @@ from grader.inputs import make_inputs  # noqa: E402
 from grader.job import Job  # noqa: E402
 from grader.pool import WarmPool  # noqa: E402
 from grader.sandbox import SandboxConfig  # noqa: E402
-from timing import median_time  # noqa: E402
+from timing import interleaved_medians  # noqa: E402
 
 SOURCE = open(os.path.join(ROOT, 'tests', 'submissions', 'correct_vectorized', 'convolutional_networks.py'),
               'rb').read()
@@ -84,21 +84,25 @@ def main():
 
     rows = {}
     for label, specs in (('1 check', one), ('numeric checks (%d)' % len(numeric), numeric)):
-        base, passed = median_time(lambda: in_process(specs), args.repeat)
-        assert passed == len(specs), 'the in-process run failed %d checks' % (len(specs) - passed)
-        cells = []
+        assert in_process(specs) == len(specs), 'the in-process run failed a check'
+        runs = {'in-process': (lambda: in_process(specs), None)}
         for name, config in configs:
             pool = pools[name]
-            warm = median_time(lambda: sandboxed(specs, config, pool), args.repeat, lambda: settle(pool))[0]
-            cold = median_time(lambda: sandboxed(specs, config), args.repeat)[0]
+            runs[name, 'warm'] = (lambda c=config, p=pool: sandboxed(specs, c, p), lambda p=pool: settle(p))
+            runs[name, 'cold'] = (lambda c=config: sandboxed(specs, c), None)
+        medians = interleaved_medians(runs, args.repeat)
+        base = medians['in-process']
+        cells = []
+        for name, _ in configs:
+            warm, cold = medians[name, 'warm'], medians[name, 'cold']
             rows[label, name] = (base, warm)
             cells.append('%s: warm pool %.3f s (%.2fx), cold %.3f s (%.2fx)'
                          % (name, warm, warm / base, cold, cold / base))
         print('%-20s in-process %.3f s | %s' % (label, base, ' | '.join(cells)))
     for pool in pools.values():
         pool.close()
-    print('machine: %d CPUs; medians of %d runs (the warm-pool runs wait 2.5 s untimed for the next runner)'
-          % (os.cpu_count(), args.repeat))
+    print('machine: %d CPUs; medians of %d rounds, each timing every variant once (the warm-pool runs wait 2.5 s '
+          'untimed for the next runner)' % (os.cpu_count(), args.repeat))
     overhead = {}
     for name, _ in configs:
         base1, warm1 = rows['1 check', name]

@@ -52,6 +52,8 @@ def _compare(out, expected, actual, meta, device):
     name, metric = out.name, out.metric
     if name not in actual:
         kind = meta.get('non_tensors', {}).get(name)
+        if kind and kind.endswith(' tensor'):
+            return fail(name, metric, 'is %s: only dense real, integer or bool tensors are read' % kind)
         return fail(name, metric, 'is %s, not a tensor' % kind if kind else 'was not returned')
     want, got = expected[name], actual[name]
     where = meta.get('devices', {}).get(name)

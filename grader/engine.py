@@ -3,12 +3,14 @@
 The student module is imported only by the runner process; this side only reads the
 tensors it returns, computes expected values with reference/ and scores them.
 """
+import collections
 import time
 import traceback
 from dataclasses import dataclass, replace
 
 import torch
 
+from . import teardown
 from .compare import compare_output
 from .datasets import cifar_splits
 from .expect import EXPECT
@@ -19,6 +21,7 @@ from .protocol import ProtocolError, clean_error, decode_outputs, encode_inputs
 from .sandbox import SandboxConfig, SandboxUnavailable, plan
 
 RUNNER_START_TIMEOUT_S = 120.0      # torch import inside the sandbox, before any student code
+SEND_AHEAD = 16                     # requests queued at the runner beyond the one it works on
 from .report import CheckResult, Report
 
 COMPONENT_NAMES = {
@@ -55,6 +58,7 @@ class Session:
         self.runner = None
         self.warm = warm                  # a started runner from the pool, used for the first import
         self.import_error = ''
+        self.output_mark = (0, 0)         # stdout and stderr bytes already given to checks (or the import)
 
     def ensure(self):
         if self.runner is not None or self.import_error:
@@ -82,12 +86,17 @@ class Session:
                 self.import_error = 'could not import your file: ' + format_error(reply.get('error', {}))
         if self.import_error:
             self.stop()
+        else:
+            self.output_mark = self.runner.output_size()     # what the import printed belongs to no check
 
     def stop(self):
-        for runner in (self.runner, self.warm):
-            if runner is not None:
-                runner.kill()
+        for runner in self.take_runners():
+            runner.kill()
+
+    def take_runners(self):
+        runners = [r for r in (self.runner, self.warm) if r is not None]
         self.runner = self.warm = None
+        return runners
 
 
 def _badness(r):
@@ -131,18 +140,17 @@ def zero(spec, status, message, **extra):
 
 @dataclass
 class Sent:
-    """A check whose request is with the runner."""
+    """A check whose request is with the runner (queued behind the checks sent before it)."""
     spec: object
     inputs: dict
     held_out: dict
     runner: Runner
-    before: tuple
-    started: float
+    sent_at: float
     problem: tuple = None
 
 
 def prepare(spec, ctx):
-    """(inputs, held-out data, the inputs' safetensors bytes) of one check."""
+    """(inputs, held-out data, the inputs' encoding) of one check."""
     inputs, held_out = make_inputs(spec, ctx.get('cifar_dir'))
     return inputs, held_out, encode_inputs(inputs)
 
@@ -154,11 +162,11 @@ def send_check(session, spec, ctx, prepared=None):
     if session.import_error:
         return zero(spec, 'error', 'not run: your file could not be imported (see the error above)')
     runner = session.runner
-    sent = Sent(spec, inputs, held_out, runner, runner.output_size(), time.monotonic())
+    sent = Sent(spec, inputs, held_out, runner, time.monotonic())
     request = {'op': 'run', 'check': spec.id, 'procedure': spec.procedure, 'params': dict(spec.params),
                'seed': spec.seed}
     try:
-        runner.send(request, sent.started + spec.timeout_s, encoded)
+        runner.send(request, sent.sent_at + spec.timeout_s, encoded)
     except RunnerTimeout:
         sent.problem = ('timeout', 'timed out after %g s' % spec.timeout_s)
     except RunnerGone as exc:
@@ -166,30 +174,43 @@ def send_check(session, spec, ctx, prepared=None):
     return sent
 
 
-def receive_check(session, sent, ctx):
+def _output_end(reply, mark, size):
+    """Where a check's output ends: where the runner says (it answers before we read), kept within what
+    is on disk and after the previous check's end; all that is on disk when it did not say."""
+    ends = reply.get('out') if isinstance(reply, dict) else None
+    if not (isinstance(ends, list) and len(ends) == 2 and all(type(e) is int for e in ends)):
+        return size
+    return tuple(min(max(e, m), s) for e, m, s in zip(ends, mark, size))
+
+
+def receive_check(session, sent, ctx, deadline=float('inf')):
     """Wait for the runner's answer -> a function that scores it (called while the runner works on the next
-    check). Never raises for anything the submission does."""
+    checks). A check's time starts when its request was sent or the previous answer was read, whichever is
+    later; deadline bounds the submission. Never raises for anything the submission does."""
     if isinstance(sent, CheckResult):
         return lambda: sent
     spec, problem, reply, payload = sent.spec, sent.problem, None, b''
+    began = max(sent.sent_at, sent.runner.answered_at)
+    limit_s = max(0.0, min(spec.timeout_s, deadline - began))
     if problem is None:
         try:
-            reply, payload = sent.runner.receive(sent.started + spec.timeout_s)
+            reply, payload = sent.runner.receive(began + limit_s)
             if reply.get('check') != spec.id:
                 problem = ('error', 'the runner answered out of turn')
         except RunnerTimeout:
-            problem = ('timeout', 'timed out after %g s' % spec.timeout_s)
+            problem = ('timeout', 'timed out after %g s' % round(limit_s, 1))
         except RunnerGone as exc:
             problem = ('error', 'the grading process died during this check: %s' % exc)
-    after = sent.runner.output_size()
-    duration_s = round(time.monotonic() - sent.started, 3)
+    duration_s = round(time.monotonic() - began, 3)
+    start, end = session.output_mark, _output_end(reply, session.output_mark, sent.runner.output_size())
+    session.output_mark = end
     if problem is not None:
         session.stop()                         # the next check starts a fresh runner
 
     def score():
         extra = dict(duration_s=duration_s,
-                     output=(session.job.read_output(sent.before[0], after[0], 'stdout')
-                             + session.job.read_output(sent.before[1], after[1], 'stderr')).strip())
+                     output=(session.job.read_output(start[0], end[0], 'stdout')
+                             + session.job.read_output(start[1], end[1], 'stderr')).strip())
         if problem is not None:
             return zero(spec, problem[0], _described(spec, problem[1]), **extra)
         return evaluate(spec, reply, payload, sent, dict(ctx, held_out=sent.held_out), extra)
@@ -220,22 +241,39 @@ def evaluate(spec, reply, payload, sent, ctx, extra):
 
 
 def run_checks(session, specs, ctx, started, deadline):
-    """Every check in order -> [CheckResult]. While the runner computes check i, this side scores check
-    i - 1 and prepares the inputs of check i + 1."""
-    results, scoring, prepared = [], None, None
+    """Every check in order -> [CheckResult]. Requests go ahead of the answers (up to SEND_AHEAD of them,
+    while they fit in the command pipe), so the runner works through its queue while this side scores the
+    answers it has; after a timeout or a crash the queue is sent again to a fresh runner."""
+    results, scoring, queue, prepared = [], None, collections.deque(), {}
+    nxt = 0                                  # the next check to send
     for i, spec in enumerate(specs):
-        left = deadline - time.monotonic()
-        if left <= 1.0:
-            result = zero(spec, 'skipped', 'not run: the submission used up its time budget of %.0f s'
-                          % (deadline - started))
-            sent = None
+        if not queue:
+            left = deadline - time.monotonic()
+            if left <= 1.0:
+                sent = zero(spec, 'skipped', 'not run: the submission used up its time budget of %.0f s'
+                            % (deadline - started))
+            else:
+                session.import_timeout_s = min(session.import_timeout_s, left)
+                sent = send_check(session, replace(spec, timeout_s=min(spec.timeout_s, left)), ctx,
+                                  prepared.pop(i, None))
+            nxt = i + 1
         else:
-            session.import_timeout_s = min(session.import_timeout_s, left)
-            sent = send_check(session, replace(spec, timeout_s=min(spec.timeout_s, left)), ctx, prepared)
+            sent = queue.popleft()
+        runner = session.runner
+        while (runner is not None and nxt < len(specs) and len(queue) < SEND_AHEAD
+               and deadline - time.monotonic() > specs[nxt].timeout_s + 1.0):
+            if nxt not in prepared:
+                prepared[nxt] = prepare(specs[nxt], ctx)
+            if prepared[nxt][2][0] + 4096 > runner.room():
+                break
+            queue.append(send_check(session, specs[nxt], ctx, prepared.pop(nxt)))
+            nxt += 1
         if scoring is not None:
             results.append(scoring())
-        prepared = prepare(specs[i + 1], ctx) if i + 1 < len(specs) else None
-        scoring = receive_check(session, sent, ctx) if sent is not None else (lambda r=result: r)
+        scoring = receive_check(session, sent, ctx, deadline)
+        if session.runner is not runner:       # stopped: what was queued is lost with it
+            queue.clear()
+            nxt = i + 1
     if scoring is not None:
         results.append(scoring())
     return results
@@ -304,8 +342,7 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
     try:
         report.checks = run_checks(session, specs, ctx, started, deadline)
     finally:
-        session.stop()
-        job.cleanup()
+        teardown.retire(session.take_runners(), job)       # killed now; the report need not wait for the rest
     report.submission_error = session.import_error
     add_dependency_hints(report, specs)
     report.duration_s = time.monotonic() - started

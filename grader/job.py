@@ -10,7 +10,7 @@ import tempfile
 from .launch import RUNNER_DIR
 from .shims import write_shims
 
-RUNNER_FILES = ('main.py', 'procedures.py', 'stubs.py', 'confine.py')
+RUNNER_FILES = ('main.py', 'procedures.py', 'stubs.py', 'confine.py', 'wire.py')
 
 
 class Job:

@@ -9,7 +9,9 @@ import json
 import os
 import select
 import signal
+import struct
 import subprocess
+import termios
 import time
 import uuid
 
@@ -102,6 +104,7 @@ class Runner:
         os.close(reply_w)
         os.set_blocking(self._cmd_w, False)
         self._buffer = bytearray()          # appends are amortised: big replies arrive 64 KiB at a time
+        self.answered_at = time.monotonic()  # when the last reply was read: the runner's next task began by then
 
     def _popen(self, job, device, plan, nice, cmd_r, reply_w):
         if plan.strict:
@@ -122,15 +125,27 @@ class Runner:
             pass_fds=(cmd_r, reply_w), start_new_session=True,
             preexec_fn=_niced(sandbox.preexec(plan, self.cgroup.dirs if self.cgroup else ()), nice))
 
-    def request(self, obj, timeout_s, payload=b''):
-        """Send one command (None: just wait), return (reply, payload); RunnerTimeout / RunnerGone."""
+    def request(self, obj, timeout_s):
+        """Send one command without payload (None: just wait), return (reply, payload); RunnerTimeout / RunnerGone."""
         deadline = time.monotonic() + timeout_s
         if obj is not None:
-            self.send(obj, deadline, payload)
+            self.send(obj, deadline)
         return self.receive(deadline)
 
-    def send(self, obj, deadline, payload=b''):
-        self._write_all(json.dumps(dict(obj, payload=len(payload))).encode() + b'\n' + payload, deadline)
+    def send(self, obj, deadline, payload=(0, ())):
+        """One command; payload: (size, buffers) as grader.runner.wire.encode returns."""
+        size, parts = payload
+        self._write_all(json.dumps(dict(obj, payload=size)).encode() + b'\n', deadline)
+        for part in parts:
+            self._write_all(part, deadline)
+
+    def room(self):
+        """Free bytes in the command pipe: a command that fits is written without waiting."""
+        try:
+            queued = struct.unpack('i', fcntl.ioctl(self._cmd_w, termios.FIONREAD, b'\0' * 4))[0]
+            return fcntl.fcntl(self._cmd_w, 1032) - queued        # F_GETPIPE_SZ
+        except OSError:
+            return 0
 
     def receive(self, deadline):
         """The next (reply, payload); RunnerTimeout / RunnerGone."""
@@ -148,10 +163,11 @@ class Runner:
         self._read_until(lambda: len(self._buffer) >= size, deadline, size)
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
+        self.answered_at = time.monotonic()
         return reply, data
 
     def _write_all(self, data, deadline):
-        view = memoryview(data)
+        view = memoryview(data).cast('B')
         while view:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -160,7 +176,7 @@ class Runner:
             if not ready:
                 continue
             try:
-                view = view[os.write(self._cmd_w, view[:1 << 16]):]
+                view = view[os.write(self._cmd_w, view[:1 << 20]):]
             except BlockingIOError:
                 continue
             except OSError:
@@ -221,13 +237,18 @@ class Runner:
         self.stderr.flush()
         return os.path.getsize(self.stdout.name), os.path.getsize(self.stderr.name)
 
-    def kill(self):
+    def signal_kill(self):
+        """SIGKILL to the runner's process group and everything in its cgroup; returns at once."""
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         if self.cgroup is not None:
             self.cgroup.kill()
+
+    def kill(self):
+        """signal_kill, then wait for the end, remove the cgroup and close the pipes (again: no harm)."""
+        self.signal_kill()
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:

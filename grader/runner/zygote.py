@@ -224,9 +224,18 @@ def main():
         raise SystemExit(1)
     me = os.getpid()
     children = {}
+    # a child's end wakes the loop at once (its status reaches the grader, which waits for it to tear down)
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
     control.send(json.dumps({'ready': True}).encode())
     while True:
-        ready, _, _ = select.select([control], [], [], 0.05)
+        ready, _, _ = select.select([control, wake_r], [], [], 1.0)
+        try:
+            while os.read(wake_r, 512):
+                pass
+        except BlockingIOError:
+            pass
         while children:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -235,7 +244,7 @@ def main():
             if pid == 0:
                 break
             control.send(json.dumps({'id': children.pop(pid), 'status': status}).encode())
-        if not ready:
+        if control not in ready:
             continue
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
         if not message:                                  # the trusted side is gone: so are we
@@ -245,6 +254,8 @@ def main():
         pid = os.fork()
         if pid == 0:
             try:
+                signal.set_wakeup_fd(-1)                 # the zygote's: never written to in a child
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 control.close()
                 job(spec, fds, root, me)
             except BaseException as exc:

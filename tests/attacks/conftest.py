@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from grader import teardown
 from grader.catalog import get_profile
 from grader.engine import grade
 from grader.pool import WarmPool
@@ -42,9 +43,12 @@ def warm_pool():
 
 
 def grade_strict(source, only=(ATTACKED, UNTOUCHED), **kwargs):
+    """grade() in the current isolation, returning once the runner's teardown (a thread) has finished too."""
     kwargs.setdefault('timeout_cap_s', 10)
     kwargs.setdefault('pool', warm_pool())
-    return grade(source, PROFILE, only=list(only), sandbox=_CURRENT[0], **kwargs)
+    report = grade(source, PROFILE, only=list(only), sandbox=_CURRENT[0], **kwargs)
+    assert teardown.wait_all(timeout_s=10), 'a runner was not torn down within 10 s'
+    return report
 
 
 def by_id(report):

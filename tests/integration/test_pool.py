@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from grader import teardown
 from grader.catalog import get_profile
 from grader.engine import grade
 from grader.pool import WarmPool
@@ -59,10 +60,11 @@ def test_each_runner_serves_one_submission_and_no_state_passes_on(pool, config):
     correct = read_submission('correct_vectorized')
     first_pid = warm.pids()[0]
     a = grade(LEAVES_STATE + correct, PROFILE, only=ONLY, sandbox=config, pool=warm)
+    assert teardown.wait_all(10)                                         # the runner's end is awaited off the report's path
     assert a.score == a.max_score > 0 and not alive(first_pid)          # killed after its one submission
     second_pid = warm.pids()[0]
     b = grade(CHECKS_STATE + correct, PROFILE, only=ONLY, sandbox=config, pool=warm)
-    assert b.submission_error == '' and b.score == b.max_score
+    assert b.submission_error == '' and b.score == b.max_score and teardown.wait_all(10)
     assert second_pid != first_pid and not alive(second_pid)
     assert warm.wait_full() and (warm.served, warm.started, warm.discarded) == (2, 3, 0)
 
