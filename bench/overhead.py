@@ -10,6 +10,7 @@ line `overhead ratio R (fixed cost N ms)` for the service's default (fork server
 R = sandboxed / in-process over all numeric checks, the fixed cost = the same difference for one check.
 """
 import argparse
+import gc
 import os
 import sys
 import time
@@ -19,6 +20,7 @@ sys.path.insert(0, ROOT)
 
 import torch  # noqa: E402
 
+from grader import teardown  # noqa: E402
 from grader.catalog import get_profile  # noqa: E402
 from grader.compare import compare_output  # noqa: E402
 from grader.engine import grade, select_checks  # noqa: E402
@@ -75,9 +77,18 @@ def main():
     configs = (('bubblewrap', STRICT), ('fork server', FORK_SERVER))
     pools = {name: WarmPool(config, 'cpu', size=1) for name, config in configs}
 
-    def settle(pool):
-        pool.wait_full()
-        time.sleep(2.5)                                # the replacement finishes warming, untimed
+    refills = {}
+
+    def quiet():
+        """Before every timed run, untimed: the last run's teardown is over and a pool it took a runner from
+        has its replacement warmed up, and a full garbage collection: no variant pays for the one before it."""
+        teardown.wait_all()
+        for name, pool in pools.items():
+            if refills.get(name) != pool.started + pool.failed:
+                pool.wait_full()
+                time.sleep(2.5)
+                refills[name] = pool.started + pool.failed
+        gc.collect()
 
     def sandboxed(specs, config, pool=None):
         return grade(SOURCE, PROFILE, only=[s.id for s in specs], sandbox=config, pool=pool).score
@@ -85,11 +96,11 @@ def main():
     rows = {}
     for label, specs in (('1 check', one), ('numeric checks (%d)' % len(numeric), numeric)):
         assert in_process(specs) == len(specs), 'the in-process run failed a check'
-        runs = {'in-process': (lambda: in_process(specs), None)}
+        runs = {'in-process': (lambda: in_process(specs), quiet)}
         for name, config in configs:
             pool = pools[name]
-            runs[name, 'warm'] = (lambda c=config, p=pool: sandboxed(specs, c, p), lambda p=pool: settle(p))
-            runs[name, 'cold'] = (lambda c=config: sandboxed(specs, c), None)
+            runs[name, 'warm'] = (lambda c=config, p=pool: sandboxed(specs, c, p), quiet)
+            runs[name, 'cold'] = (lambda c=config: sandboxed(specs, c), quiet)
         medians = interleaved_medians(runs, args.repeat)
         base = medians['in-process']
         cells = []
@@ -101,8 +112,8 @@ def main():
         print('%-20s in-process %.3f s | %s' % (label, base, ' | '.join(cells)))
     for pool in pools.values():
         pool.close()
-    print('machine: %d CPUs; medians of %d rounds, each timing every variant once (the warm-pool runs wait 2.5 s '
-          'untimed for the next runner)' % (os.cpu_count(), args.repeat))
+    print('machine: %d CPUs; medians of %d rounds, each timing every variant once (untimed before each run: the '
+          'last teardown ends, a used pool refills and waits 2.5 s, gc.collect())' % (os.cpu_count(), args.repeat))
     overhead = {}
     for name, _ in configs:
         base1, warm1 = rows['1 check', name]

@@ -22,6 +22,7 @@ from .sandbox import SandboxConfig, SandboxUnavailable, plan
 
 RUNNER_START_TIMEOUT_S = 120.0      # torch import inside the sandbox, before any student code
 SEND_AHEAD = 16                     # requests queued at the runner beyond the one it works on
+NOT_IMPORTED = 'not run: your file could not be imported (see the error above)'
 from .report import CheckResult, Report
 
 COMPONENT_NAMES = {
@@ -59,8 +60,10 @@ class Session:
         self.warm = warm                  # a started runner from the pool, used for the first import
         self.import_error = ''
         self.output_mark = (0, 0)         # stdout and stderr bytes already given to checks (or the import)
+        self.import_due = None            # the deadline of an import whose answer is not read yet
 
     def ensure(self):
+        """A runner whose import is requested; imported() reads the answer (checks queue behind it meanwhile)."""
         if self.runner is not None or self.import_error:
             return
         if self.warm is not None:
@@ -73,21 +76,32 @@ class Session:
                 tail = self.job.read_output(0, self.runner.output_size()[1], 'stderr', limit=1500)
                 self.stop()
                 raise SandboxUnavailable('the runner did not start (%s): %s' % (exc or 'timeout', tail)) from None
+        self.import_due = time.monotonic() + self.import_timeout_s
         try:
-            reply, _ = self.runner.request({'op': 'import', 'module': self.job.module,
-                                            'solver_module': self.job.solver_module}, self.import_timeout_s)
-        except RunnerTimeout:
-            self.import_error = ('importing your file did not finish within %g s (a loop or a long '
-                                 'computation at module level?)' % self.import_timeout_s)
-        except RunnerGone as exc:
-            self.import_error = 'importing your file ended the process: %s' % exc
-        else:
-            if not reply.get('ok'):
-                self.import_error = 'could not import your file: ' + format_error(reply.get('error', {}))
-        if self.import_error:
-            self.stop()
-        else:
-            self.output_mark = self.runner.output_size()     # what the import printed belongs to no check
+            self.runner.send({'op': 'import', 'module': self.job.module, 'solver_module': self.job.solver_module},
+                             self.import_due)
+        except (RunnerTimeout, RunnerGone):
+            pass                                   # imported() says what happened
+
+    def imported(self):
+        """Read the import's answer if it is still to come -> whether the file is imported."""
+        if self.import_due is not None and self.runner is not None:
+            due, self.import_due = self.import_due, None
+            try:
+                reply, _ = self.runner.receive(due)
+            except RunnerTimeout:
+                self.import_error = ('importing your file did not finish within %g s (a loop or a long '
+                                     'computation at module level?)' % self.import_timeout_s)
+            except RunnerGone as exc:
+                self.import_error = 'importing your file ended the process: %s' % exc
+            else:
+                if not reply.get('ok'):
+                    self.import_error = 'could not import your file: ' + format_error(reply.get('error', {}))
+                else:                              # what the import printed belongs to no check
+                    self.output_mark = _output_end(reply, self.output_mark, self.runner.output_size())
+            if self.import_error:
+                self.stop()
+        return not self.import_error
 
     def stop(self):
         for runner in self.take_runners():
@@ -160,7 +174,7 @@ def send_check(session, spec, ctx, prepared=None):
     inputs, held_out, encoded = prepared or prepare(spec, ctx)
     session.ensure()
     if session.import_error:
-        return zero(spec, 'error', 'not run: your file could not be imported (see the error above)')
+        return zero(spec, 'error', NOT_IMPORTED)
     runner = session.runner
     sent = Sent(spec, inputs, held_out, runner, time.monotonic())
     request = {'op': 'run', 'check': spec.id, 'procedure': spec.procedure, 'params': dict(spec.params),
@@ -189,6 +203,8 @@ def receive_check(session, sent, ctx, deadline=float('inf')):
     later; deadline bounds the submission. Never raises for anything the submission does."""
     if isinstance(sent, CheckResult):
         return lambda: sent
+    if sent.runner is session.runner and not session.imported():
+        return lambda: zero(sent.spec, 'error', NOT_IMPORTED)
     spec, problem, reply, payload = sent.spec, sent.problem, None, b''
     began = max(sent.sent_at, sent.runner.answered_at)
     limit_s = max(0.0, min(spec.timeout_s, deadline - began))

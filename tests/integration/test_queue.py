@@ -36,14 +36,16 @@ def test_output_ends_where_the_runner_says_within_what_is_on_disk():
 
 @pytest.mark.parametrize('kind', RUNNER_KINDS)
 def test_each_check_shows_only_what_it_printed(kind):
-    source = conv_doing('        print("SHAPE", list(x.shape))\n        import sys\n'
-                        '        print("ERR", list(x.shape), file=sys.stderr)\n')
+    # the import is answered after the first checks are queued, and each answer is read after the runner went on
+    source = b'print("AT IMPORT")\n' + conv_doing('        print("SHAPE", list(x.shape))\n        import sys\n'
+                                                 '        print("ERR", list(x.shape), file=sys.stderr)\n')
     report = grade(source, PROFILE, only=['conv_forward'], sandbox=RUNNER_KINDS[kind])
     assert [c.id for c in report.checks] == CONV_IDS
     for check in report.checks:
         assert check.status == 'passed', check.message
         assert re.findall(r'(SHAPE|ERR) (\[.*?\])', check.output) == [('SHAPE', str(shape_of(check.id))),
                                                                       ('ERR', str(shape_of(check.id)))]
+        assert 'AT IMPORT' not in check.output                  # the import's output belongs to no check
 
 
 def test_a_checks_time_starts_when_the_runner_starts_it():
