@@ -8,6 +8,7 @@ import shutil
 import tempfile
 
 from .launch import RUNNER_DIR
+from .owner import owner_tag
 from .shims import write_shims
 
 RUNNER_FILES = ('main.py', 'procedures.py', 'stubs.py', 'confine.py', 'wire.py')
@@ -16,7 +17,7 @@ RUNNER_FILES = ('main.py', 'procedures.py', 'stubs.py', 'confine.py', 'wire.py')
 class Job:
     def __init__(self, source=None, profile=None, base_dir=None, uid=None):
         """The folders and the runner's code; with a source and profile, the submission too."""
-        self.root = tempfile.mkdtemp(prefix='grade-', dir=base_dir)
+        self.root = tempfile.mkdtemp(prefix='grade-%s-' % owner_tag(), dir=base_dir)
         os.chmod(self.root, 0o711)            # the sandbox user may pass through, not list
         self.submission_dir = os.path.join(self.root, 'submission')
         self.runner_dir = os.path.join(self.root, 'runner')

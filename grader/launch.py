@@ -13,7 +13,6 @@ import struct
 import subprocess
 import termios
 import time
-import uuid
 
 from . import forkserver, sandbox
 
@@ -93,7 +92,7 @@ class Runner:
             _widen(fd)
         self.stdout = open(os.path.join(job.root, 'stdout.txt'), 'ab')
         self.stderr = open(os.path.join(job.root, 'stderr.txt'), 'ab')
-        self.cgroup = sandbox.Cgroup(plan.cgroup, 'job-' + uuid.uuid4().hex, plan.config) if plan.cgroup else None
+        self.cgroup = sandbox.Cgroup(plan.cgroup, 'job', plan.config) if plan.cgroup else None
         if plan.strict and plan.config.fork_server:
             self.proc = forkserver.spawn(plan, job, device, nice, (cmd_r, reply_w, self.stdout.fileno(),
                                                                     self.stderr.fileno()),

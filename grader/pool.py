@@ -90,6 +90,8 @@ class WarmPool:
         for job, runner in idle:
             runner.kill()
             job.cleanup()
+        if self._thread is not threading.current_thread():
+            self._thread.join(10)                      # a runner it is starting now is ended by it
 
     def pids(self):
         with self._changed:

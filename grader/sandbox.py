@@ -21,9 +21,12 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 import warnings
 from dataclasses import dataclass
 from typing import Optional
+
+from .owner import owner_tag
 
 JOB_ROOT = '/job'
 VENV_INSIDE = '/opt/venv'
@@ -128,7 +131,7 @@ def _usable_cgroup(config, notes):
     if kind is None:
         return None
     try:
-        Cgroup(kind, 'probe-%d' % os.getpid(), config).remove()
+        Cgroup(kind, 'probe', config).remove()
     except OSError as exc:
         notes.append('cgroup %s not writable (%s): rlimits only' % (kind, exc.strerror))
         return None
@@ -226,6 +229,7 @@ class Cgroup:
 
     def __init__(self, kind, name, config):
         self.dirs = []
+        name = '%s-%s-%s' % (name, owner_tag(), uuid.uuid4().hex)      # grader.orphans reads the tag
         if kind == 'v2':
             parent = os.path.join(CGROUP_V2, 'grader')
             os.makedirs(parent, exist_ok=True)
@@ -246,6 +250,13 @@ class Cgroup:
             self._write(mem, 'memory.memsw.limit_in_bytes', config.memory_mib << 20, optional=True)
             self._write(pids, 'pids.max', config.processes)
             self.dirs = [mem, pids]
+
+    @classmethod
+    def existing(cls, dirs):
+        """An already made cgroup, by its folders (to end what an orphan left)."""
+        cgroup = cls.__new__(cls)
+        cgroup.dirs = list(dirs)
+        return cgroup
 
     @staticmethod
     def _write(path, name, value, optional=False):

@@ -1,13 +1,15 @@
 """Celery tasks: thin wrappers that re-read rows by id and call the grader."""
+import logging
 import os
 import time
 
+from celery.signals import worker_process_init, worker_process_shutdown
 from sqlalchemy.exc import OperationalError
 
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
 from app.storage import Storage
-from grader import get_profile, grade
+from grader import get_profile, grade, orphans, teardown
 from grader.datasets import DatasetError
 from grader.pool import WarmPool
 from grader.sandbox import SandboxConfig, SandboxUnavailable
@@ -15,6 +17,7 @@ from grader.sandbox import SandboxConfig, SandboxUnavailable
 from .celery_app import app
 from .claims import claim, fail, preview_job, save, save_preview
 
+log = logging.getLogger(__name__)
 _sessions = {}
 _pools = {}
 SAVE_TRIES = 6                                         # ~1 min of a locked database before a task retry
@@ -66,6 +69,22 @@ def warm_pool(settings):
     if (config, settings.pool_size) not in _pools:
         _pools[config, settings.pool_size] = WarmPool(config, 'cpu', settings.pool_size)
     return _pools[config, settings.pool_size]
+
+
+@worker_process_init.connect
+def sweep_orphans(**_):
+    """Before grading: remove job folders and cgroups that killed grading processes left (a predecessor's)."""
+    removed = orphans.sweep()
+    if removed:
+        log.warning('removed %d job folder(s) and cgroup(s) of killed grading processes', len(removed))
+
+
+@worker_process_shutdown.connect
+def close_pools(**_):
+    """A prefork child ends by os._exit, without atexit: end its warm runners and finish every teardown."""
+    for pool in list(_pools.values()):
+        pool.close()
+    teardown.wait_all(10)
 
 
 def _grade(settings, job, queue):

@@ -108,10 +108,10 @@ def celery_worker(service_env):
     """start() -> a real Celery worker process consuming the cpu queue; all stopped at the end."""
     procs = []
 
-    def start(queues='cpu'):
+    def start(queues='cpu', pool='solo'):
         env = dict(os.environ, **service_env)
         proc = subprocess.Popen([sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '-Q', queues,
-                                 '--pool', 'solo', '-n', 'test-%d@localhost' % len(procs), '--without-mingle',
+                                 '--pool', pool, '--concurrency', '1', '-n', 'test-%d@localhost' % len(procs), '--without-mingle',
                                  '--without-gossip', '--without-heartbeat', '-l', 'warning'],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 start_new_session=True)

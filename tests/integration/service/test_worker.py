@@ -1,4 +1,8 @@
 """A real Celery worker on a real Redis grades a submission row into check rows."""
+import glob
+import os
+import signal
+import tempfile
 import time
 from datetime import datetime, timezone
 
@@ -14,6 +18,7 @@ from app.storage import Storage
 from grader.cifar import write_cifar10
 from grader.datasets import synthetic_pixels
 from tests.conftest import read_submission
+from tests.integration.test_orphans import cgroups_of
 from worker.celery_app import create_app
 
 pytestmark = pytest.mark.slow
@@ -78,19 +83,49 @@ def test_worker_killed_mid_grading_then_graded_once_by_the_next(service_env, cel
     app.send_task('grader.grade_submission', args=[sub_id], queue='cpu')
     wait_for(Session, sub_id, ('running',), 60)
     time.sleep(1.0)
-    import os
-    import signal
     os.killpg(first.pid, signal.SIGKILL)              # the worker and its runner, mid-grading
     first.wait(timeout=10)
     with Session() as session:
         assert session.get(Submission, sub_id).status == 'running'
+    left = owned_by([first.pid])
+    assert left and all(os.path.exists(p) for p in left)   # its job folder (and cgroup): no teardown ran
     celery_worker()
     sub = wait_for(Session, sub_id, ('graded', 'error'), 240)
+    assert not any(os.path.exists(p) for p in left)   # the next worker swept them before grading
     assert sub.status == 'graded' and sub.score == sub.max_score == 100.0
     assert sub.attempts == 2 and sub.worker == 'test-1@localhost (cpu)'
     with Session() as session:
         rows = session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id)).all()
     assert len(rows) == 59                            # one set of results, not two
+
+
+def test_a_prefork_worker_stopped_leaves_no_job_folder_and_no_cgroup(service_env, celery_worker):
+    """Its child ends by os._exit (no atexit): the warm runner it keeps ready must still be cleaned up."""
+    Session, sub_id = add_submission(service_env, read_submission('correct_vectorized'))
+    worker = celery_worker(pool='prefork')
+    create_app(Settings(broker_url=service_env['AG_BROKER_URL'])).send_task(
+        'grader.grade_submission', args=[sub_id], queue='cpu')
+    assert wait_for(Session, sub_id, ('graded', 'error'), 180).status == 'graded'
+    children = [int(p) for p in os.listdir('/proc') if p.isdigit() and _parent(p) == worker.pid]
+    owned = owned_by(children)
+    assert children and owned                         # the warm runner kept ready for the next submission
+    worker.send_signal(signal.SIGTERM)                # a normal stop (deploys, restarts)
+    worker.wait(timeout=30)
+    assert [p for p in owned if os.path.exists(p)] == []
+
+
+def owned_by(pids):
+    """Job folders and cgroups named after these processes."""
+    return [p for pid in pids for p in glob.glob(os.path.join(tempfile.gettempdir(), 'grade-%d.*' % pid))
+            + cgroups_of(pid)]
+
+
+def _parent(pid):
+    try:
+        with open('/proc/%s/stat' % pid) as f:
+            return int(f.read().rsplit(')', 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def test_worker_runs_the_training_checks_on_the_configured_cifar_folder(service_env, celery_worker, tmp_path):

@@ -1,0 +1,74 @@
+"""A grading process killed mid-grading (SIGKILL, the OOM killer) leaves its job folder and cgroup behind;
+grader.orphans.sweep() removes them, and nothing a running process owns."""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+from grader import orphans, sandbox
+from grader.job import Job
+from tests.conftest import PYTHON, ROOT, RUNNER_KINDS, read_submission
+
+pytestmark = pytest.mark.slow
+GRADE = '''
+import sys
+from grader.catalog import get_profile
+from grader.engine import grade
+from tests.conftest import RUNNER_KINDS
+grade(open(sys.argv[1], 'rb').read(), get_profile('eecs498'), only=['conv_forward.s1_p0'],
+      sandbox=RUNNER_KINDS[sys.argv[2]], base_dir=sys.argv[3])
+'''
+
+
+def cgroups_of(pid):
+    parents = [os.path.join(sandbox.CGROUP_V2, 'grader')] + [os.path.join(d, 'grader')
+                                                             for d in sandbox.CGROUP_V1.values()]
+    return [os.path.join(p, n) for p in parents if os.path.isdir(p)
+            for n in os.listdir(p) if n.startswith('job-%d.' % pid)]
+
+
+@pytest.mark.parametrize('kind', RUNNER_KINDS)
+def test_what_a_killed_grading_process_left_is_swept(kind):
+    base = tempfile.mkdtemp()                   # not pytest's tmp_path: the sandbox user must reach it
+    os.chmod(base, 0o755)
+    marker = 'importing-%d' % os.getpid()
+    path = os.path.join(base, 'submission.py')
+    with open(path, 'wb') as f:
+        f.write(read_submission('correct_vectorized') +
+                b'\nimport time\nprint("%s", flush=True)\ntime.sleep(60)\n' % marker.encode())
+    proc = subprocess.Popen([PYTHON, '-c', GRADE, path, kind, base], cwd=ROOT)
+    try:
+        folder = _wait_for_output(base, marker, 60)
+        cgroups = cgroups_of(proc.pid)
+    finally:
+        proc.kill()                              # the grading process only, as the OOM killer would
+        proc.wait()
+    time.sleep(0.5)
+    assert os.path.isdir(folder)                 # left behind: no teardown ran
+    assert bool(cgroups) == bool(sandbox.plan(RUNNER_KINDS[kind]).cgroup)
+    assert all(os.path.isdir(c) for c in cgroups)
+    alive = Job(base_dir=base)                   # this process's: still in use
+    removed = orphans.sweep(base)
+    assert folder in removed and not os.path.exists(folder)
+    assert all(c in removed and not os.path.exists(c) for c in cgroups)    # removed only once empty
+    assert os.path.isdir(alive.root) and alive.root not in removed
+    alive.cleanup()
+    os.remove(path)
+    os.rmdir(base)
+
+
+def _wait_for_output(base, marker, timeout_s):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for name in os.listdir(base):
+            try:
+                with open(os.path.join(base, name, 'stdout.txt')) as f:
+                    if marker in f.read():
+                        return os.path.join(base, name)
+            except OSError:
+                pass
+        time.sleep(0.1)
+    raise AssertionError('the submission did not start within %d s' % timeout_s)
