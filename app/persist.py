@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete
 
-from app.models import CheckResult, Submission
+from app.models import CheckResult
 
 
 def save_report(session, submission, report):

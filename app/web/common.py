@@ -1,7 +1,7 @@
 """What every page needs: templates, the cookie-signed-in user, the CSRF field, error pages."""
 import os
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException
 from fastapi.templating import Jinja2Templates
 
 from app.db import aware

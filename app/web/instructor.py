@@ -1,8 +1,5 @@
 """The instructor dashboard: roster, charts, queue, a student's history, regrades with preview,
 settings and roster import."""
-import csv
-import io
-import secrets
 from datetime import datetime, timezone
 from typing import Annotated
 
@@ -10,13 +7,14 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
-from app import dashboard, previews
+from app import dashboard, passwords, previews
 from app.access import assignment_or_404, course_students, instructor_or_403, readable_submission
 from app.deps import SessionDep
+from app.courses import settings_problem
 from app.dispatch import requeue
 from app.models import Assignment, Membership, RegradeRun, Submission, User
+from app.roster import enrol, parse_roster
 from app.scores import summarise
-from app.security import hash_password
 from grader.catalog import PROFILES
 
 from .charts import histogram_svg, pass_rate_svg, timeline_svg
@@ -74,13 +72,35 @@ def history_page(slug: str, student_id: int, request: Request, session: SessionD
     user = page_user(request, session)
     assignment = assignment_or_404(session, slug)
     instructor_or_403(session, user, assignment, 'see this page')
+    return _history(request, session, user, assignment, _student(session, assignment, student_id))
+
+
+@router.post('/assignments/{slug}/students/{student_id}/password')
+def new_password(slug: str, student_id: int, request: Request, session: SessionDep, csrf: Annotated[str, Form()]):
+    """A new random password for a student who forgot theirs, shown once; their sessions end."""
+    user = page_user(request, session)
+    check_csrf(request, {'csrf': csrf})
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'see this page')
+    student = _student(session, assignment, student_id)
+    return _history(request, session, user, assignment, student, new_password=passwords.reset(session, user, student))
+
+
+def _student(session, assignment, student_id):
+    """An account enrolled in the assignment's course, else 404 (other courses' accounts are not shown)."""
     student = session.get(User, student_id)
-    if student is None:
-        raise HTTPException(404, 'no student %d' % student_id)
+    if student is None or not session.scalars(select(Membership).where(
+            Membership.user_id == student_id, Membership.course_id == assignment.course_id)).first():
+        raise HTTPException(404, 'no student %d in this course' % student_id)
+    return student
+
+
+def _history(request, session, user, assignment, student, **extra):
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
-                                                    Submission.owner_id == student_id)
+                                                    Submission.owner_id == student.id)
                            .order_by(Submission.id.desc())).all()
-    return render(request, 'history.html', user, assignment=assignment, student=student, submissions=subs)
+    return render(request, 'history.html', user, assignment=assignment, student=student, submissions=subs,
+                  may_reset=passwords.may_reset(session, user, student), **extra)
 
 
 @router.post('/submissions/{submission_id}/regrade')
@@ -159,11 +179,7 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     except ValueError:
         due = late = 'bad'
     problem = ('a date is not a date' if 'bad' in (due, late) else
-               'the late due date is before the due date' if due and late and late < due else
-               'unknown profile %r' % profile if profile not in PROFILES else
-               'the late penalty is a percentage from 0 to 100' if not 0 <= late_penalty_percent <= 100 else
-               'rate limits are whole numbers from 1' if min(rate_limit_burst, rate_limit_per_hour) < 1 else
-               'the title is empty' if not title.strip() else '')
+               settings_problem(title, profile, due, late, late_penalty_percent, rate_limit_burst, rate_limit_per_hour))
     if problem:
         session.rollback()
         return _dashboard(request, session, user, assignment, settings_error=problem)
@@ -174,23 +190,6 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     assignment.leaderboard = leaderboard
     session.commit()
     return _dashboard(request, session, user, assignment, settings_saved=True)
-
-
-def parse_roster(text):
-    """CSV with a header holding email (and optionally name, role) -> [(email, name, role)] or ValueError."""
-    reader = csv.DictReader(io.StringIO(text.lstrip('\ufeff')))
-    if not reader.fieldnames or 'email' not in [f.strip().lower() for f in reader.fieldnames]:
-        raise ValueError('the first line must name the columns, among them "email"')
-    rows = []
-    for n, raw in enumerate(reader, start=2):
-        row = {(k or '').strip().lower(): (v or '').strip() for k, v in raw.items()}
-        email, role = row.get('email', '').lower(), row.get('role') or 'student'
-        if '@' not in email or len(email) > 254:
-            raise ValueError('line %d: %r is not an e-mail address' % (n, email))
-        if role not in ('student', 'instructor'):
-            raise ValueError('line %d: role must be student or instructor, not %r' % (n, role))
-        rows.append((email, row.get('name', ''), role))
-    return rows
 
 
 @router.post('/assignments/{slug}/roster')
@@ -205,21 +204,7 @@ def roster_import(slug: str, request: Request, session: SessionDep, csrf: Annota
         rows = parse_roster(roster)
     except ValueError as exc:
         return _dashboard(request, session, user, assignment, roster_error=str(exc))
-    created, enrolled, now = [], 0, datetime.now(timezone.utc)
-    for email, name, role in rows:
-        person = session.scalars(select(User).where(User.email == email)).first()
-        if person is None:
-            password = secrets.token_urlsafe(9)
-            person = User(email=email, name=name, role='student', password_hash=hash_password(password),
-                          created_at=now)
-            session.add(person)
-            session.flush()
-            created.append((email, password))
-        member = session.scalars(select(Membership).where(Membership.user_id == person.id,
-                                                          Membership.course_id == assignment.course_id)).first()
-        if member is None:
-            session.add(Membership(user_id=person.id, course_id=assignment.course_id, role=role))
-            enrolled += 1
+    enrolled, created = enrol(session, assignment.course_id, rows)
     session.commit()
     return _dashboard(request, session, user, assignment, roster_result={'enrolled': enrolled, 'created': created,
                                                                          'listed': len(rows)})

@@ -2,7 +2,6 @@
 grader.orphans.sweep() removes them, and nothing a running process owns."""
 import os
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -14,7 +13,6 @@ from tests.conftest import PYTHON, ROOT, RUNNER_KINDS, read_submission
 
 pytestmark = pytest.mark.slow
 GRADE = '''
-import sys
 from grader.catalog import get_profile
 from grader.engine import grade
 from tests.conftest import RUNNER_KINDS

@@ -111,8 +111,8 @@ def celery_worker(service_env):
     def start(queues='cpu', pool='solo'):
         env = dict(os.environ, **service_env)
         proc = subprocess.Popen([sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '-Q', queues,
-                                 '--pool', pool, '--concurrency', '1', '-n', 'test-%d@localhost' % len(procs), '--without-mingle',
-                                 '--without-gossip', '--without-heartbeat', '-l', 'warning'],
+                                 '--pool', pool, '--concurrency', '1', '-n', 'test-%d@localhost' % len(procs),
+                                 '--without-mingle', '--without-gossip', '--without-heartbeat', '-l', 'warning'],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 start_new_session=True)
         procs.append(proc)

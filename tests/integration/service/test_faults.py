@@ -16,7 +16,7 @@ from app.db import aware
 from app.dispatch import requeue
 from app.models import Assignment, CheckResult, Submission
 from tests.conftest import ROOT, read_submission
-from tests.integration.service.conftest import free_port, queued_ids, sessions
+from tests.integration.service.conftest import free_port, queued_ids
 from tests.integration.service.test_worker import add_submission, wait_for
 from worker.celery_app import create_app
 

@@ -48,12 +48,12 @@ def shot(page, name):
     page.screenshot(path=os.path.join(SHOTS, name + '.png'), full_page=True)
 
 
-def sign_in(browser, base, email, path='/'):
+def sign_in(browser, base, email, path='/', password='demo'):
     page = browser.new_context(viewport={'width': 1200, 'height': 900}, accept_downloads=True).new_page()
     page.goto(base + path)
     assert '/login' in page.url                        # everyone starts at the sign-in page
     page.get_by_label('E-mail').fill(email)
-    page.get_by_label('Password').fill('demo')
+    page.get_by_label('Password').fill(password)
     page.get_by_role('button', name='Sign in').click()
     page.wait_for_url(base + path)
     return page
@@ -174,6 +174,33 @@ def test_a_student_cannot_reach_instructor_pages(browser, site):
     response = page.goto(site + '/api/v1/assignments/convnet/scores.csv')
     assert response.status == 403
     shot(page, 'student-refused')
+
+
+def test_a_forgotten_password_replaced_by_the_instructor_then_changed_by_the_student(browser, api):
+    from playwright.sync_api import expect
+    teacher = sign_in(browser, api, 'instructor@example.com', '/instructor/assignments/convnet')
+    teacher.get_by_role('link', name='Sam Student').click()
+    teacher.get_by_role('button', name='Issue a new password').click()
+    issued = teacher.locator('#new-password').inner_text()
+    shot(teacher, 'instructor-new-password')
+    page = sign_in(browser, api, 'student@example.com', password=issued)
+    page.get_by_role('link', name='student@example.com').click()
+    page.get_by_label('Current password').fill(issued)
+    page.get_by_label(re.compile(r'^New password \(')).fill('my own long password')
+    page.get_by_label('New password again').fill('my own long password!')
+    page.get_by_role('button', name='Change password').click()
+    expect(page.locator('.error')).to_have_text('the two new passwords differ')
+    page.get_by_label('Current password').fill(issued)
+    page.get_by_label(re.compile(r'^New password \(')).fill('my own long password')
+    page.get_by_label('New password again').fill('my own long password')
+    page.get_by_role('button', name='Change password').click()
+    expect(page.get_by_role('status')).to_contain_text('Password changed')
+    shot(page, 'student-password-changed')
+    page.get_by_role('button', name='Sign out').click()
+    page.get_by_label('E-mail').fill('student@example.com')
+    page.get_by_label('Password').fill('my own long password')
+    page.get_by_role('button', name='Sign in').click()
+    expect(page.get_by_role('link', name='student@example.com')).to_be_visible()
 
 
 UNLABELLED = '''() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))

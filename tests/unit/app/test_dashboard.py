@@ -9,7 +9,7 @@ from app import dashboard
 from app.leaderboard import pseudonym, standings
 from app.web.charts import histogram_svg, pass_rate_svg, timeline_svg
 from app.web.common import without_prefix
-from app.web.instructor import parse_roster
+from app.roster import parse_roster
 
 DUE = datetime(2026, 12, 10, 12, tzinfo=timezone.utc)
 

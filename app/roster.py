@@ -1,0 +1,64 @@
+"""Enrolling people in a course from a CSV roster (the dashboard's import and `python -m app.admin enrol`)."""
+import csv
+import io
+import secrets
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from app.models import Membership, User
+from app.security import hash_password
+
+
+def parse_email(text):
+    """The address in lower case, or ValueError."""
+    email = text.strip().lower()
+    if '@' not in email or len(email) > 254 or any(c.isspace() or c == ',' for c in email):
+        raise ValueError('%r is not an e-mail address' % email)
+    return email
+
+
+def parse_roster(text):
+    """CSV with a header holding email (and optionally name, role) -> [(email, name, role)] or ValueError."""
+    reader = csv.DictReader(io.StringIO(text.lstrip('\ufeff')))
+    if not reader.fieldnames or 'email' not in [f.strip().lower() for f in reader.fieldnames]:
+        raise ValueError('the first line must name the columns, among them "email"')
+    rows = []
+    for n, raw in enumerate(reader, start=2):
+        row = {(k or '').strip().lower(): (v or '').strip() for k, v in raw.items()}
+        try:
+            email, role = parse_email(row.get('email', '')), row.get('role') or 'student'
+        except ValueError as exc:
+            raise ValueError('line %d: %s' % (n, exc))
+        if role not in ('student', 'instructor'):
+            raise ValueError('line %d: role must be student or instructor, not %r' % (n, role))
+        rows.append((email, row.get('name', ''), role))
+    return rows
+
+
+def account(session, email, name=''):
+    """(user, password) for an existing account (password None) or a new one with a random password."""
+    user = session.scalars(select(User).where(User.email == email)).first()
+    if user is not None:
+        return user, None
+    password = secrets.token_urlsafe(9)
+    user = User(email=email, name=name, role='student', password_hash=hash_password(password),
+                created_at=datetime.now(timezone.utc))
+    session.add(user)
+    session.flush()
+    return user, password
+
+
+def enrol(session, course_id, rows):
+    """Enrol [(email, name, role)] -> (newly enrolled count, [(email, password)] of new accounts). No commit."""
+    created, enrolled = [], 0
+    for email, name, role in rows:
+        person, password = account(session, email, name)
+        if password:
+            created.append((email, password))
+        member = session.scalars(select(Membership).where(Membership.user_id == person.id,
+                                                          Membership.course_id == course_id)).first()
+        if member is None:
+            session.add(Membership(user_id=person.id, course_id=course_id, role=role))
+            enrolled += 1
+    return enrolled, created

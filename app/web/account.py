@@ -1,0 +1,32 @@
+"""The account page: change one's own password (other sessions are signed out)."""
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+
+from app.deps import COOKIE, SessionDep
+from app.passwords import MIN_LENGTH, change
+
+from .common import check_csrf, page_user, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get('/account')
+def account_page(request: Request, session: SessionDep):
+    return render(request, 'account.html', page_user(request, session), min_length=MIN_LENGTH)
+
+
+@router.post('/account/password')
+def change_password(request: Request, session: SessionDep, csrf: Annotated[str, Form()],
+                    current: Annotated[str, Form()], new: Annotated[str, Form()], repeat: Annotated[str, Form()]):
+    user = page_user(request, session)
+    check_csrf(request, {'csrf': csrf})
+    try:
+        change(session, request.app.state.settings, request.client.host if request.client else None, user,
+               current, new, repeat, keep_token=request.cookies.get(COOKIE))
+    except HTTPException as exc:
+        if exc.status_code == 401:
+            exc.detail = 'the current password is wrong'
+        return render(request, 'account.html', user, status_code=exc.status_code, error=exc.detail,
+                      min_length=MIN_LENGTH)
+    return render(request, 'account.html', user, changed=True, min_length=MIN_LENGTH)
