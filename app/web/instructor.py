@@ -8,17 +8,18 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
 from app import dashboard, passwords, previews
-from app.access import assignment_or_404, course_students, instructor_or_403, readable_submission
+from app.access import assignment_or_404, course_students, instructor_or_403, is_instructor, readable_submission
 from app.deps import SessionDep
-from app.courses import settings_problem
+from app.courses import create_assignment, settings_problem
 from app.dispatch import requeue
-from app.models import Assignment, Membership, RegradeRun, Submission, User
+from app.models import Assignment, Course, Membership, RegradeRun, Submission, User
 from app.roster import enrol, parse_roster
 from app.scores import summarise
 from grader.catalog import PROFILES
 
 from .charts import histogram_svg, pass_rate_svg, timeline_svg
 from .common import check_csrf, page_user, render
+from .student import home_page
 
 router = APIRouter(prefix='/instructor', include_in_schema=False)
 
@@ -190,6 +191,27 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     assignment.leaderboard = leaderboard
     session.commit()
     return _dashboard(request, session, user, assignment, settings_saved=True)
+
+
+@router.post('/courses/{course_slug}/assignments')
+def new_assignment(course_slug: str, request: Request, session: SessionDep, csrf: Annotated[str, Form()],
+                   slug: Annotated[str, Form()], title: Annotated[str, Form()], profile: Annotated[str, Form()]):
+    """A new assignment in a course the user teaches; its dates and limits are then set on its dashboard."""
+    user = page_user(request, session)
+    check_csrf(request, {'csrf': csrf})
+    course = session.scalars(select(Course).where(Course.slug == course_slug)).first()
+    if course is None:
+        raise HTTPException(404, 'no course %r' % course_slug)
+    if not is_instructor(session, user, course.id):
+        raise HTTPException(403, 'only the course\'s instructors add assignments')
+    try:
+        assignment = create_assignment(session, course, slug.strip(), title, profile)
+    except ValueError as exc:
+        session.rollback()
+        return home_page(request, session, user, status_code=422, new_error=(course.id, str(exc)),
+                         new_values={'slug': slug, 'title': title, 'profile': profile})
+    session.commit()
+    return RedirectResponse('/instructor/assignments/%s' % assignment.slug, status_code=303)
 
 
 @router.post('/assignments/{slug}/roster')

@@ -18,6 +18,7 @@ from app.results import details_hidden
 from app.submit import accept, closed, uploads_left
 from app.throttle import describe_wait
 from app.uploads import ALLOWED_SUFFIXES
+from grader.catalog import PROFILES
 
 from .common import check_csrf, page_user, render
 
@@ -64,7 +65,11 @@ async def logout(request: Request, session: SessionDep):
 
 @router.get('/')
 def home(request: Request, session: SessionDep):
-    user = page_user(request, session)
+    return home_page(request, session, page_user(request, session))
+
+
+def home_page(request, session, user, status_code=200, **extra):
+    """Each course of the user with its assignments (instructors: a form for a new one)."""
     courses = session.execute(select(Course, Membership.role).join(Membership, Membership.course_id == Course.id)
                               .where(Membership.user_id == user.id).order_by(Course.title)).all()
     if user.role == 'admin':
@@ -72,7 +77,8 @@ def home(request: Request, session: SessionDep):
     listing = [(course, role, session.scalars(select(Assignment).where(Assignment.course_id == course.id)
                                               .order_by(Assignment.due_at, Assignment.slug)).all())
                for course, role in courses]
-    return render(request, 'home.html', user, listing=listing)
+    return render(request, 'home.html', user, status_code=status_code, listing=listing, profiles=sorted(PROFILES),
+                  **extra)
 
 
 def _assignment_page(request, session, user, assignment, error=None, status_code=200):

@@ -203,6 +203,26 @@ def test_a_forgotten_password_replaced_by_the_instructor_then_changed_by_the_stu
     expect(page.get_by_role('link', name='student@example.com')).to_be_visible()
 
 
+def test_an_instructor_adds_an_assignment_that_students_then_see(browser, api):
+    from playwright.sync_api import expect
+    page = sign_in(browser, api, 'instructor@example.com')
+    page.get_by_text('New assignment', exact=True).click()
+    page.get_by_label('Short name for addresses').fill('convnet')                       # taken
+    page.get_by_label('Title').fill('Convnets again')
+    page.get_by_role('button', name='Create assignment').click()
+    expect(page.get_by_role('alert')).to_have_text("the slug 'convnet' is taken")
+    expect(page.get_by_label('Title')).to_have_value('Convnets again')                  # nothing typed is lost
+    page.get_by_label('Short name for addresses').fill('convnet-2')
+    page.get_by_label('Grading profile').select_option('deep-vision-hw6')
+    page.get_by_role('button', name='Create assignment').click()
+    page.wait_for_url(api + '/instructor/assignments/convnet-2')
+    expect(page.get_by_label('Profile')).to_have_value('deep-vision-hw6')
+    shot(page, 'instructor-new-assignment')
+    student = sign_in(browser, api, 'student@example.com')
+    expect(student.get_by_role('link', name='Convnets again')).to_be_visible()
+    expect(student.get_by_text('New assignment', exact=True)).to_have_count(0)                      # students get no form
+
+
 UNLABELLED = '''() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))
     .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
     .map((el) => el.outerHTML)'''

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.models import Assignment, CheckResult, Submission, User
+from app.models import Assignment, CheckResult, Course, Submission, User
 from tests.integration.service.conftest import sessions
 from tests.integration.service.test_rules import graded_row, set_assignment
 
@@ -183,3 +183,28 @@ def test_student_output_and_messages_are_escaped_on_the_pages(api, service_env):
         assert hostile not in page
         assert 'printed &lt;img src=x onerror=&#34;alert(1)&#34;&gt;' in page
         assert 'message &lt;img' in page
+
+
+def test_only_a_courses_instructors_add_assignments_to_it(api, service_env):
+    with sessions(service_env)() as session:
+        other = Course(slug='other', title='Other course')
+        session.add(other)
+        session.commit()
+    teacher, csrf = browser_like(api, 'instructor@example.com')
+    pupil, pupil_csrf = browser_like(api, 'student@example.com')
+    form = {'csrf': csrf, 'slug': 'hw-x', 'title': 'X', 'profile': 'eecs498'}
+    assert teacher.post('/instructor/courses/demo/assignments', data=dict(form, csrf='forged')).status_code == 403
+    assert teacher.post('/instructor/courses/other/assignments', data=form).status_code == 403   # not theirs
+    assert teacher.post('/instructor/courses/nope/assignments', data=form).status_code == 404
+    assert pupil.post('/instructor/courses/demo/assignments', data=dict(form, csrf=pupil_csrf)).status_code == 403
+    r = teacher.post('/instructor/courses/demo/assignments', data=dict(form, profile='nope'))
+    assert r.status_code == 422 and "unknown profile &#39;nope&#39;" in r.text
+    r = teacher.post('/instructor/courses/demo/assignments', data=dict(form, slug='HW X'))
+    assert r.status_code == 422 and 'is not a slug' in r.text
+    with sessions(service_env)() as session:
+        assert session.scalars(select(Assignment).where(Assignment.slug.in_(['hw-x', 'HW X']))).all() == []
+    r = teacher.post('/instructor/courses/demo/assignments', data=form)
+    assert r.status_code == 200 and str(r.url).endswith('/instructor/assignments/hw-x')
+    with sessions(service_env)() as session:
+        made = session.scalars(select(Assignment).where(Assignment.slug == 'hw-x')).one()
+        assert (made.title, made.profile, made.due_at, made.training_checks) == ('X', 'eecs498', None, True)
