@@ -94,8 +94,4 @@ def notation(metric, error, threshold, passed):
 
 
 def _error_text(c):
-    if c.error is None or c.threshold is None:
-        return '-'
-    if c.threshold >= 0.01:
-        return '%.3f %s %.2f' % (c.error, '>=' if c.status == 'passed' else '<', c.threshold)
-    return '%.1e %s %.0e' % (c.error, '<=' if c.status == 'passed' else '>', c.threshold)
+    return notation(c.metric, c.error, c.threshold, c.status == 'passed') or '-'

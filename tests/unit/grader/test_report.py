@@ -35,3 +35,14 @@ def test_table_shows_errors_against_thresholds_and_problems():
     assert '1.0e-16 <= 1e-07' in text and '3.2e-03 > 1e-08' in text
     assert 'conv_backward.a: stride 2, pad 0: dx: rel_error 3.2e-03 > 1e-08' in text
     assert text.endswith('total: 3.00 / 6.00 (profile eecs498, grader 0.1.0)')
+
+
+def test_table_writes_each_metric_its_own_way():
+    """A tolerance of 0.05 is still an upper bound, and an accuracy floor of 0.005 still a lower one."""
+    report = Report(profile='eecs498')
+    report.checks = [
+        CheckResult('loss.a', 'loss', 'passed', 1.0, 1.0, 0.03, 0.05, 'ok', metric='abs_error'),
+        CheckResult('acc.a', 'acc', 'failed', 0.0, 1.0, 0.002, 0.005, 'too low', metric='at_least'),
+    ]
+    text = report.table()
+    assert 'abs_error 3.0e-02 <= 5e-02' in text and '0.002 < 0.005' in text
