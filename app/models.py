@@ -69,6 +69,19 @@ class Assignment(Base):
     leaderboard: Mapped[bool] = mapped_column(Boolean, default=False)        # pseudonymous training results
 
 
+class Extension(Base):
+    """A student's own due dates for an assignment (accommodations, illness), granted by an instructor."""
+    __tablename__ = 'extensions'
+    __table_args__ = (UniqueConstraint('assignment_id', 'user_id'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey('assignments.id', ondelete='CASCADE'), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    late_due_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    granted_by: Mapped[Optional[int]] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Submission(Base):
     __tablename__ = 'submissions'
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,15 +6,15 @@ from app.schemas import CheckPublic, SubmissionPublic
 from grader.report import CheckResult, Report
 
 
-def details_hidden(assignment, instructor, now=None):
-    """Students see check details of such an assignment only after its due date; instructors always."""
+def details_hidden(assignment, terms, instructor, now=None):
+    """Students see check details of such an assignment only after the submission owner's due date (terms:
+    app.deadlines, an extension moves it); instructors always."""
     now = now or datetime.now(timezone.utc)
-    return bool(not instructor and assignment.details_after_due and assignment.due_at
-                and now < aware(assignment.due_at))
+    return bool(not instructor and assignment.details_after_due and terms.due_at and now < terms.due_at)
 
 
-def public(sub, assignment, instructor):
-    hide = details_hidden(assignment, instructor)
+def public(sub, assignment, terms, instructor):
+    hide = details_hidden(assignment, terms, instructor)
     checks = [CheckPublic(id=c.check_id, component=c.component, status='hidden' if hide else c.status,
                           score=None if hide else c.score, max_score=c.max_score,
                           error=None if hide else c.error, threshold=None if hide else c.threshold,

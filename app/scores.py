@@ -3,40 +3,46 @@ import csv
 import io
 
 from app.db import aware
+from app.deadlines import class_terms
 
-CSV_COLUMNS = ('email', 'name', 'best', 'latest', 'max_score', 'submissions', 'last_submitted', 'late')
+CSV_COLUMNS = ('email', 'name', 'best', 'latest', 'max_score', 'submissions', 'last_submitted', 'late',
+               'extended_to')
 
 
-def effective_score(sub, assignment):
-    """A graded submission's score after the late policy: penalty until late_due_at, 0 after it.
+def effective_score(sub, terms):
+    """A graded submission's score under its owner's terms (app.deadlines): penalty until late_due_at, 0 after.
 
     A submission being regraded keeps its last score until the new one replaces it."""
     if sub.score is None:
         return None
     requested = aware(sub.requested_at)
-    if assignment.late_due_at and requested > aware(assignment.late_due_at):
+    if terms.late_due_at and requested > terms.late_due_at:
         return 0.0
-    if assignment.due_at and requested > aware(assignment.due_at):
-        return round(sub.score * (1.0 - assignment.late_penalty), 4)
+    if terms.due_at and requested > terms.due_at:
+        return round(sub.score * (1.0 - terms.late_penalty), 4)
     return sub.score
 
 
-def summarise(assignment, students, submissions):
-    """students: Users; submissions: their Submission rows for this assignment -> one dict per student."""
+def summarise(assignment, students, submissions, extended=None):
+    """students: Users; submissions: their Submission rows for this assignment; extended: {user_id: Terms}
+    of students with an extension -> one dict per student."""
+    extended = extended or {}
     by_owner = {}
     for sub in sorted(submissions, key=lambda s: (s.requested_at, s.id)):
         by_owner.setdefault(sub.owner_id, []).append(sub)
     rows = []
     for user in sorted(students, key=lambda u: u.email):
         subs = by_owner.get(user.id, [])
-        scores = [effective_score(s, assignment) for s in subs]
+        terms = extended.get(user.id) or class_terms(assignment)
+        scores = [effective_score(s, terms) for s in subs]
         graded = [s for s in scores if s is not None]
         latest = next((s for s in reversed(scores) if s is not None), None)
         rows.append({'email': user.email, 'name': user.name, 'best': max(graded) if graded else None,
                      'latest': latest, 'max_score': next((s.max_score for s in subs if s.max_score), None),
                      'submissions': len(subs),
                      'last_submitted': aware(subs[-1].requested_at).isoformat() if subs else None,
-                     'late': any(s.late for s in subs)})
+                     'late': any(s.late for s in subs),
+                     'extended_to': terms.due_at.isoformat() if terms.extended else None})
     return rows
 
 

@@ -6,7 +6,7 @@ from fastapi import HTTPException
 from sqlalchemy import select
 
 from app.access import member_or_403
-from app.db import aware
+from app.deadlines import terms_for
 from app.dispatch import requeue
 from app.models import Submission
 from app.storage import Storage
@@ -25,17 +25,18 @@ def uploads_left(session, user, assignment):
     return int(level), wait
 
 
-def closed(role, assignment, now):
-    """Students submit until the late due date; instructors always."""
-    return role == 'student' and assignment.late_due_at is not None and now > aware(assignment.late_due_at)
+def closed(role, terms, now):
+    """Students submit until their late due date (app.deadlines); instructors always."""
+    return role == 'student' and terms.late_due_at is not None and now > terms.late_due_at
 
 
 def accept(session, settings, enqueue, user, assignment, received):
     """(submission, duplicate?) for [(name, bytes)], or HTTPException with the reason."""
     role = member_or_403(session, user, assignment)
     now = datetime.now(timezone.utc)
-    if closed(role, assignment, now):
-        raise HTTPException(403, '%s closed on %s' % (assignment.slug, aware(assignment.late_due_at).isoformat()))
+    terms = terms_for(session, assignment, user.id)
+    if closed(role, terms, now):
+        raise HTTPException(403, '%s closed on %s' % (assignment.slug, terms.late_due_at.isoformat()))
     try:
         source = graded_source(received, settings.upload_max_file_bytes, settings.upload_max_request_bytes)
     except UploadError as exc:
@@ -56,7 +57,7 @@ def accept(session, settings, enqueue, user, assignment, received):
     Storage(settings.storage_dir).put(source)
     sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256=digest, requested_at=now,
                      files=[{'name': GRADED_FILE, 'sha256': digest, 'size': len(source)}],
-                     late=bool(assignment.due_at and now > aware(assignment.due_at)))
+                     late=bool(terms.due_at and now > terms.due_at))
     session.add(sub)
     session.flush()
     requeue(session, [sub], {assignment.id: assignment}, settings, enqueue)

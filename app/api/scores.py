@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.access import assignment_or_404, course_students, instructor_or_403
 from app.deps import CurrentUser, SessionDep
 from app.models import Submission, User
+from app.deadlines import class_terms, terms_by_student
 from app.results import gradescope_json
 from app.scores import effective_score, summarise, to_csv
 
@@ -20,7 +21,7 @@ def _course_rows(session, user, slug):
     instructor_or_403(session, user, assignment, 'see its scores')
     students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
-    return summarise(assignment, students, subs)
+    return summarise(assignment, students, subs, terms_by_student(session, assignment))
 
 
 @router.get('/assignments/{slug}/scores')
@@ -40,10 +41,10 @@ def gradescope_zip(slug: str, session: SessionDep, user: CurrentUser):
     """EMAIL/results.json of each student's best graded submission (late policy applied to pick it)."""
     assignment = assignment_or_404(session, slug)
     instructor_or_403(session, user, assignment, 'export its results')
-    best = {}
+    best, extended = {}, terms_by_student(session, assignment)
     for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
                                                         Submission.status == 'graded').order_by(Submission.id)):
-        score = effective_score(sub, assignment)
+        score = effective_score(sub, extended.get(sub.owner_id) or class_terms(assignment))
         if sub.owner_id not in best or score > best[sub.owner_id][0]:
             best[sub.owner_id] = (score, sub)
     buf = io.BytesIO()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.access import assignment_or_404, is_instructor, readable_submission
 from app.deps import CurrentUser, SessionDep
 from app.models import Assignment, Submission
+from app.deadlines import terms_for
 from app.results import details_hidden, gradescope_json, public
 from app.schemas import SubmissionList, SubmissionPublic
 from app.submit import accept
@@ -42,7 +43,8 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
 @router.get('/submissions/{submission_id}', response_model=SubmissionPublic)
 def read(submission_id: int, session: SessionDep, user: CurrentUser):
     sub, assignment = readable_submission(session, user, submission_id)
-    return public(sub, assignment, is_instructor(session, user, assignment.course_id))
+    return public(sub, assignment, terms_for(session, assignment, sub.owner_id),
+                  is_instructor(session, user, assignment.course_id))
 
 
 @router.get('/submissions/{submission_id}/gradescope')
@@ -51,7 +53,8 @@ def gradescope(submission_id: int, session: SessionDep, user: CurrentUser):
     sub, assignment = readable_submission(session, user, submission_id)
     if sub.status != 'graded':
         raise HTTPException(409, 'submission %d is not graded yet (status %s)' % (sub.id, sub.status))
-    if details_hidden(assignment, is_instructor(session, user, assignment.course_id)):
+    if details_hidden(assignment, terms_for(session, assignment, sub.owner_id),
+                      is_instructor(session, user, assignment.course_id)):
         raise HTTPException(403, 'the check details of %s are shown after the due date' % assignment.slug)
     return Response(gradescope_json(sub, assignment), media_type='application/json')
 
@@ -62,5 +65,6 @@ def mine(session: SessionDep, user: CurrentUser):
                            .order_by(Submission.id.desc())).all()
     assignments = {a.id: a for a in session.scalars(select(Assignment).where(
         Assignment.id.in_({s.assignment_id for s in rows})))}
-    data = [public(s, assignments[s.assignment_id], False) for s in rows]
+    terms = {a.id: terms_for(session, a, user.id) for a in assignments.values()}
+    data = [public(s, assignments[s.assignment_id], terms[s.assignment_id], False) for s in rows]
     return SubmissionList(data=data, count=len(data))

@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 
 from app import dashboard, passwords, previews
 from app.access import assignment_or_404, course_students, instructor_or_403, is_instructor, readable_submission
-from app.deps import SessionDep
+from app import deadlines
 from app.courses import create_assignment, settings_problem
+from app.deadlines import terms_by_student, terms_for
+from app.deps import SessionDep
 from app.dispatch import requeue
 from app.models import Assignment, Course, Membership, RegradeRun, Submission, User
 from app.roster import enrol, parse_roster
@@ -36,7 +38,7 @@ def _queue_depth(settings):
 def _dashboard(request, session, user, assignment, **extra):
     students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
-    roster = summarise(assignment, students, subs)
+    roster = summarise(assignment, students, subs, terms_by_student(session, assignment))
     ids = {u.email: u.id for u in students}
     for row in roster:
         row['id'] = ids[row['email']]
@@ -87,6 +89,34 @@ def new_password(slug: str, student_id: int, request: Request, session: SessionD
     return _history(request, session, user, assignment, student, new_password=passwords.reset(session, user, student))
 
 
+@router.post('/assignments/{slug}/students/{student_id}/extension')
+def extension(slug: str, student_id: int, request: Request, session: SessionDep, csrf: Annotated[str, Form()],
+              due_at: Annotated[str, Form()] = '', late_due_at: Annotated[str, Form()] = '',
+              action: Annotated[str, Form()] = 'grant'):
+    """Give a student their own due dates (or take them back); their late flags follow."""
+    user = page_user(request, session)
+    check_csrf(request, {'csrf': csrf})
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'see this page')
+    student = _student(session, assignment, student_id)
+    if action == 'revoke':
+        deadlines.revoke(session, assignment, student.id)
+    else:
+        try:
+            due, late = _moment(due_at), _moment(late_due_at)
+        except ValueError:
+            return _history(request, session, user, assignment, student, status_code=422,
+                            extension_error='a date is not a date', typed=(due_at, late_due_at))
+        try:
+            deadlines.grant(session, assignment, student.id, due, late, user.id)
+        except ValueError as exc:
+            session.rollback()
+            return _history(request, session, user, assignment, student, status_code=422, extension_error=str(exc),
+                            typed=(due_at, late_due_at))
+    session.commit()
+    return _history(request, session, user, assignment, student, extension_saved=action)
+
+
 def _student(session, assignment, student_id):
     """An account enrolled in the assignment's course, else 404 (other courses' accounts are not shown)."""
     student = session.get(User, student_id)
@@ -96,12 +126,13 @@ def _student(session, assignment, student_id):
     return student
 
 
-def _history(request, session, user, assignment, student, **extra):
+def _history(request, session, user, assignment, student, status_code=200, **extra):
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
                                                     Submission.owner_id == student.id)
                            .order_by(Submission.id.desc())).all()
-    return render(request, 'history.html', user, assignment=assignment, student=student, submissions=subs,
-                  may_reset=passwords.may_reset(session, user, student), **extra)
+    return render(request, 'history.html', user, status_code=status_code, assignment=assignment, student=student,
+                  submissions=subs, may_reset=passwords.may_reset(session, user, student),
+                  terms=terms_for(session, assignment, student.id), **extra)
 
 
 @router.post('/submissions/{submission_id}/regrade')
@@ -189,6 +220,7 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     assignment.rate_limit_burst, assignment.rate_limit_per_hour = rate_limit_burst, rate_limit_per_hour
     assignment.details_after_due, assignment.training_checks = details_after_due, training_checks
     assignment.leaderboard = leaderboard
+    deadlines.mark_all_late(session, assignment)
     session.commit()
     return _dashboard(request, session, user, assignment, settings_saved=True)
 

@@ -14,6 +14,7 @@ from app.deps import COOKIE, SessionDep
 from app.security import token_digest
 from app.leaderboard import pseudonym, standings
 from app.models import ApiToken, Assignment, Course, Membership, Submission, User
+from app.deadlines import terms_for
 from app.results import details_hidden
 from app.submit import accept, closed, uploads_left
 from app.throttle import describe_wait
@@ -84,6 +85,7 @@ def home_page(request, session, user, status_code=200, **extra):
 def _assignment_page(request, session, user, assignment, error=None, status_code=200):
     role = member_or_403(session, user, assignment)
     left, wait = uploads_left(session, user, assignment)
+    terms = terms_for(session, assignment, user.id)
     subs = session.scalars(select(Submission).where(Submission.owner_id == user.id,
                                                     Submission.assignment_id == assignment.id)
                            .order_by(Submission.id.desc())).all()
@@ -92,7 +94,7 @@ def _assignment_page(request, session, user, assignment, error=None, status_code
                   submissions=subs, left=left, wait=describe_wait(wait) if wait else '', error=error,
                   suffixes=ALLOWED_SUFFIXES, max_file=settings.upload_max_file_bytes,
                   max_request=settings.upload_max_request_bytes,
-                  closed=closed(role, assignment, datetime.now(timezone.utc)))
+                  terms=terms, closed=closed(role, terms, datetime.now(timezone.utc)))
 
 
 @router.get('/assignments/{slug}')
@@ -127,7 +129,8 @@ def submission_page(submission_id: int, request: Request, session: SessionDep):
         groups.setdefault(c.component, []).append(c)
     owner = sub.owner_id == user.id
     return render(request, 'submission.html', user, sub=sub, assignment=assignment, instructor=instructor,
-                  owner=owner, groups=groups, hidden=details_hidden(assignment, instructor),
+                  owner=owner, groups=groups,
+                  hidden=details_hidden(assignment, terms_for(session, assignment, sub.owner_id), instructor),
                   owner_email=None if owner else session.get(User, sub.owner_id).email)
 
 

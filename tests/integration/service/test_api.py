@@ -125,7 +125,7 @@ def test_instructor_scores_best_latest_late_penalty_and_csv(api, service_env):
     assert second['best'] == 80.0 and second['latest'] == 0.0 and second['submissions'] == 4 and second['late']
     csv_text = httpx.get(api + '/api/v1/assignments/convnet/scores.csv', headers=teacher).text
     lines = csv_text.splitlines()
-    assert lines[0] == 'email,name,best,latest,max_score,submissions,last_submitted,late'
+    assert lines[0] == 'email,name,best,latest,max_score,submissions,last_submitted,late,extended_to'
     assert lines[1].startswith('student2@example.com,Kim Student,,,,0,,False')
     assert lines[2].startswith('student@example.com,Sam Student,80.0,0.0,100.0,4,')
     student = httpx.get(api + '/api/v1/assignments/convnet/scores', headers=token(api, 'student@example.com'))

@@ -223,6 +223,25 @@ def test_an_instructor_adds_an_assignment_that_students_then_see(browser, api):
     expect(student.get_by_text('New assignment', exact=True)).to_have_count(0)                      # students get no form
 
 
+def test_an_instructor_grants_an_extension_that_the_student_sees(browser, api):
+    from playwright.sync_api import expect
+    teacher = sign_in(browser, api, 'instructor@example.com', '/instructor/assignments/convnet')
+    teacher.get_by_role('link', name='Sam Student').click()
+    teacher.get_by_label('Their due date (UTC)').fill('2031-05-04T23:59')
+    teacher.get_by_label('Their late due date (UTC, optional)').fill('2031-05-01T23:59')
+    teacher.get_by_role('button', name='Grant an extension').click()
+    expect(teacher.get_by_role('alert')).to_have_text('the late due date is before the due date')
+    expect(teacher.get_by_label('Their due date (UTC)')).to_have_value('2031-05-04T23:59')     # kept
+    teacher.get_by_label('Their late due date (UTC, optional)').fill('2031-05-06T23:59')
+    teacher.get_by_role('button', name='Grant an extension').click()
+    expect(teacher.get_by_role('status')).to_have_text('Extension saved.')
+    shot(teacher, 'instructor-extension')
+    page = sign_in(browser, api, 'student@example.com', '/assignments/convnet')
+    expect(page.locator('.rules')).to_contain_text('2031-05-04 23:59 UTC your extension')
+    other = sign_in(browser, api, 'student2@example.com', '/assignments/convnet')
+    expect(other.locator('.rules')).not_to_contain_text('2031-05-04')
+
+
 UNLABELLED = '''() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))
     .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
     .map((el) => el.outerHTML)'''

@@ -1,0 +1,87 @@
+"""The dates that apply to one student: the assignment's, or their extension's.
+
+Everything that depends on a due date (closing uploads, the late flag, the late penalty, hidden details)
+asks for a student's Terms, never the assignment's dates directly.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Optional
+
+from sqlalchemy import select
+
+from app.db import aware
+from app.models import Extension, Submission
+
+
+@dataclass(frozen=True)
+class Terms:
+    due_at: Optional[datetime]
+    late_due_at: Optional[datetime]
+    late_penalty: float
+    extended: bool = False
+
+
+def class_terms(assignment):
+    return Terms(aware(assignment.due_at), aware(assignment.late_due_at), assignment.late_penalty)
+
+
+def _terms(assignment, extension):
+    return Terms(aware(extension.due_at), aware(extension.late_due_at), assignment.late_penalty, True)
+
+
+def terms_for(session, assignment, user_id):
+    extension = session.scalars(select(Extension).where(Extension.assignment_id == assignment.id,
+                                                        Extension.user_id == user_id)).first()
+    return _terms(assignment, extension) if extension else class_terms(assignment)
+
+
+def terms_by_student(session, assignment):
+    """{user_id: Terms} for every student with an extension; the others follow class_terms(assignment)."""
+    return {e.user_id: _terms(assignment, e)
+            for e in session.scalars(select(Extension).where(Extension.assignment_id == assignment.id))}
+
+
+def extension_problem(due, late_due):
+    if due is None:
+        return 'an extension needs a due date'
+    if late_due is not None and late_due < due:
+        return 'the late due date is before the due date'
+    return ''
+
+
+def grant(session, assignment, student_id, due, late_due, granted_by):
+    """Set (or replace) a student's dates and re-mark their submissions' late flags; ValueError if refused."""
+    problem = extension_problem(due, late_due)
+    if problem:
+        raise ValueError(problem)
+    extension = session.scalars(select(Extension).where(Extension.assignment_id == assignment.id,
+                                                        Extension.user_id == student_id)).first()
+    if extension is None:
+        extension = Extension(assignment_id=assignment.id, user_id=student_id)
+        session.add(extension)
+    extension.due_at, extension.late_due_at = due, late_due
+    extension.granted_by, extension.granted_at = granted_by, datetime.now(timezone.utc)
+    session.flush()
+    _mark_late(session, assignment, student_id, terms_for(session, assignment, student_id))
+
+
+def revoke(session, assignment, student_id):
+    for extension in session.scalars(select(Extension).where(Extension.assignment_id == assignment.id,
+                                                             Extension.user_id == student_id)):
+        session.delete(extension)
+    session.flush()
+    _mark_late(session, assignment, student_id, class_terms(assignment))
+
+
+def mark_all_late(session, assignment):
+    """After the assignment's dates changed: every submission's late flag by its owner's terms."""
+    extended = terms_by_student(session, assignment)
+    for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)):
+        terms = extended.get(sub.owner_id) or class_terms(assignment)
+        sub.late = bool(terms.due_at and aware(sub.requested_at) > terms.due_at)
+
+
+def _mark_late(session, assignment, student_id, terms):
+    for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
+                                                        Submission.owner_id == student_id)):
+        sub.late = bool(terms.due_at and aware(sub.requested_at) > terms.due_at)

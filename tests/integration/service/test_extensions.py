@@ -1,0 +1,118 @@
+"""Extensions over real HTTP: a student's own due dates decide when their uploads close, which are late, the
+late penalty and when their hidden details show; granted and taken back on the student's history page."""
+import re
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from app.models import Submission, User
+from tests.integration.service.conftest import sessions, token
+from tests.integration.service.test_pages_http import browser_like
+from tests.integration.service.test_rules import V1, graded_row, set_assignment, upload
+
+pytestmark = pytest.mark.slow
+NOW = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+
+
+def local(moment):
+    return moment.strftime('%Y-%m-%dT%H:%M')
+
+
+def user_id(env, email):
+    with sessions(env)() as session:
+        return session.scalars(select(User).where(User.email == email)).one().id
+
+
+def late_flags(env, email):
+    with sessions(env)() as session:
+        uid = session.scalars(select(User).where(User.email == email)).one().id
+        return [s.late for s in session.scalars(select(Submission).where(Submission.owner_id == uid)
+                                                .order_by(Submission.id))]
+
+
+def test_an_extension_reopens_uploads_and_moves_late_and_the_penalty(api, service_env):
+    set_assignment(service_env, due_at=NOW - timedelta(days=2), late_due_at=NOW - timedelta(days=1),
+                   late_penalty=0.5)
+    sam, kim = token(api, 'student@example.com'), token(api, 'student2@example.com')
+    assert upload(api, sam, 'x = 1\n').status_code == 403                  # closed for the class
+    teacher, csrf = browser_like(api, 'instructor@example.com')
+    page = '/instructor/assignments/convnet/students/%d' % user_id(service_env, 'student@example.com')
+    assert "The class's dates" in teacher.get(page).text
+    r = teacher.post(page + '/extension', data={'csrf': csrf, 'due_at': local(NOW + timedelta(days=1)),
+                                                'late_due_at': local(NOW + timedelta(days=2))})
+    assert r.status_code == 200 and 'Extension saved' in r.text and 'Their own dates (an extension)' in r.text
+    r = upload(api, sam, 'x = 2\n')
+    assert r.status_code == 202                                             # open again, for Sam only
+    assert upload(api, kim, 'x = 2\n').status_code == 403
+    assert late_flags(service_env, 'student@example.com') == [False]       # before Sam's own due date
+    assert 'your extension' in browser_like(api, 'student@example.com')[0].get('/assignments/convnet').text
+    # scores: graded rows an hour after the class's late due date count in full for Sam, 0 for Kim
+    for email in ('student@example.com', 'student2@example.com'):
+        sub_id = graded_row(service_env, email, score=8.0)
+        with sessions(service_env)() as session:
+            session.get(Submission, sub_id).requested_at = NOW - timedelta(hours=23)
+            session.commit()
+    rows = {r['email']: r for r in httpx.get(api + V1 + '/assignments/convnet/scores',
+                                              headers=token(api, 'instructor@example.com')).json()['data']}
+    assert rows['student@example.com']['best'] == 8.0 and rows['student2@example.com']['best'] == 0.0
+    assert rows['student@example.com']['extended_to'].startswith(local(NOW + timedelta(days=1)))
+    assert rows['student2@example.com']['extended_to'] is None
+    assert 'extended to' in teacher.get('/instructor/assignments/convnet').text
+    # taken back: the class's dates again, and the late flags follow
+    r = teacher.post(page + '/extension', data={'csrf': csrf, 'action': 'revoke'})
+    assert r.status_code == 200 and 'Extension removed' in r.text
+    assert upload(api, sam, 'x = 3\n').status_code == 403
+    assert late_flags(service_env, 'student@example.com') == [True, True]     # both after the class's due date
+    rows = {r['email']: r for r in httpx.get(api + V1 + '/assignments/convnet/scores',
+                                              headers=token(api, 'instructor@example.com')).json()['data']}
+    assert rows['student@example.com']['best'] == 0.0
+
+
+def test_hidden_details_show_at_the_owners_own_due_date(api, service_env):
+    set_assignment(service_env, details_after_due=True, due_at=NOW - timedelta(hours=1), late_due_at=None)
+    sam_sub, kim_sub = graded_row(service_env), graded_row(service_env, 'student2@example.com')
+    teacher, csrf = browser_like(api, 'instructor@example.com')
+    page = '/instructor/assignments/convnet/students/%d' % user_id(service_env, 'student@example.com')
+    assert teacher.post(page + '/extension', data={'csrf': csrf, 'due_at': local(NOW + timedelta(days=3))}
+                        ).status_code == 200
+    sam, kim = token(api, 'student@example.com'), token(api, 'student2@example.com')
+    body = httpx.get(api + V1 + '/submissions/%d' % sam_sub, headers=sam).json()
+    assert all(c['hidden'] for c in body['checks'])                        # not before Sam's own due date
+    assert httpx.get(api + V1 + '/submissions/%d/gradescope' % sam_sub, headers=sam).status_code == 403
+    assert all(c['hidden'] for c in httpx.get(api + V1 + '/me/submissions', headers=sam).json()['data'][0]['checks'])
+    body = httpx.get(api + V1 + '/submissions/%d' % kim_sub, headers=kim).json()
+    assert not any(c['hidden'] for c in body['checks'])                    # Kim's due date has passed
+
+
+def test_extensions_refuse_bad_dates_and_other_people(api, service_env):
+    teacher, csrf = browser_like(api, 'instructor@example.com')
+    page = '/instructor/assignments/convnet/students/%d' % user_id(service_env, 'student@example.com')
+    r = teacher.post(page + '/extension', data={'csrf': csrf, 'due_at': local(NOW + timedelta(days=2)),
+                                                'late_due_at': local(NOW + timedelta(days=1))})
+    assert r.status_code == 422 and 'the late due date is before the due date' in r.text
+    r = teacher.post(page + '/extension', data={'csrf': csrf, 'due_at': 'friday'})
+    assert r.status_code == 422 and 'a date is not a date' in r.text
+    assert teacher.post(page + '/extension', data={'csrf': csrf}).status_code == 422       # no due date
+    assert teacher.post(page + '/extension', data={'csrf': 'forged', 'due_at': local(NOW)}).status_code == 403
+    pupil, pupil_csrf = browser_like(api, 'student2@example.com')
+    assert pupil.post(page + '/extension', data={'csrf': pupil_csrf, 'due_at': local(NOW)}).status_code == 403
+    assert teacher.post('/instructor/assignments/convnet/students/999999/extension',
+                        data={'csrf': csrf, 'due_at': local(NOW)}).status_code == 404
+    assert "The class's dates" in teacher.get(page).text                # nothing was saved
+
+
+def test_moving_the_class_due_date_re_marks_late_submissions(api, service_env):
+    set_assignment(service_env, due_at=NOW + timedelta(days=1), late_due_at=NOW + timedelta(days=2))
+    assert upload(api, token(api, 'student@example.com'), 'x = 1\n').status_code == 202
+    assert late_flags(service_env, 'student@example.com') == [False]
+    teacher, csrf = browser_like(api, 'instructor@example.com')
+    settings = teacher.get('/instructor/assignments/convnet').text
+    title = re.search(r'id="s-title"[^>]*value="([^"]*)"', settings).group(1)
+    r = teacher.post('/instructor/assignments/convnet/settings', data={
+        'csrf': csrf, 'title': title, 'profile': 'eecs498', 'due_at': local(NOW - timedelta(days=1)),
+        'late_due_at': local(NOW + timedelta(days=2)), 'late_penalty_percent': '10', 'rate_limit_burst': '5',
+        'rate_limit_per_hour': '10', 'training_checks': 'true'})
+    assert r.status_code == 200 and 'Saved.' in r.text
+    assert late_flags(service_env, 'student@example.com') == [True]
