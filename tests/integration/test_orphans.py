@@ -13,6 +13,7 @@ from tests.conftest import PYTHON, ROOT, RUNNER_KINDS, read_submission
 
 pytestmark = pytest.mark.slow
 GRADE = '''
+import sys
 from grader.catalog import get_profile
 from grader.engine import grade
 from tests.conftest import RUNNER_KINDS
@@ -39,7 +40,7 @@ def test_what_a_killed_grading_process_left_is_swept(kind):
                 b'\nimport time\nprint("%s", flush=True)\ntime.sleep(60)\n' % marker.encode())
     proc = subprocess.Popen([PYTHON, '-c', GRADE, path, kind, base], cwd=ROOT)
     try:
-        folder = _wait_for_output(base, marker, 60)
+        folder = _wait_for_output(proc, base, marker, 60)
         cgroups = cgroups_of(proc.pid)
     finally:
         proc.kill()                              # the grading process only, as the OOM killer would
@@ -58,9 +59,9 @@ def test_what_a_killed_grading_process_left_is_swept(kind):
     os.rmdir(base)
 
 
-def _wait_for_output(base, marker, timeout_s):
+def _wait_for_output(proc, base, marker, timeout_s):
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
         for name in os.listdir(base):
             try:
                 with open(os.path.join(base, name, 'stdout.txt')) as f:
@@ -69,4 +70,5 @@ def _wait_for_output(base, marker, timeout_s):
             except OSError:
                 pass
         time.sleep(0.1)
-    raise AssertionError('the submission did not start within %d s' % timeout_s)
+    raise AssertionError('the submission did not start within %d s (grading process: %s)'
+                         % (timeout_s, proc.poll()))
