@@ -75,8 +75,9 @@ def home_page(request, session, user, status_code=200, **extra):
                               .where(Membership.user_id == user.id).order_by(Course.title)).all()
     if user.role == 'admin':
         courses = [(c, 'instructor') for c in session.scalars(select(Course).order_by(Course.title))]
-    listing = [(course, role, session.scalars(select(Assignment).where(Assignment.course_id == course.id)
-                                              .order_by(Assignment.due_at, Assignment.slug)).all())
+    listing = [(course, role, [(a, terms_for(session, a, user.id)) for a in session.scalars(
+                    select(Assignment).where(Assignment.course_id == course.id)
+                    .order_by(Assignment.due_at, Assignment.slug))])
                for course, role in courses]
     return render(request, 'home.html', user, status_code=status_code, listing=listing, profiles=sorted(PROFILES),
                   **extra)

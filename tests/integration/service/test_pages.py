@@ -238,6 +238,9 @@ def test_an_instructor_grants_an_extension_that_the_student_sees(browser, api):
     shot(teacher, 'instructor-extension')
     page = sign_in(browser, api, 'student@example.com', '/assignments/convnet')
     expect(page.locator('.rules')).to_contain_text('2031-05-04 23:59 UTC your extension')
+    page.goto(api + '/')
+    expect(page.get_by_role('row', name='Convolutional networks (EECS 498)')).to_contain_text(
+        '2031-05-04 23:59 UTC your extension')
     other = sign_in(browser, api, 'student2@example.com', '/assignments/convnet')
     expect(other.locator('.rules')).not_to_contain_text('2031-05-04')
 
