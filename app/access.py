@@ -29,6 +29,17 @@ def course_students(session, course_id):
         Membership.course_id == course_id, Membership.role == 'student')).all()
 
 
+def course_member_or_404(session, assignment, user_id=None, email=None):
+    """An account (by id or e-mail) enrolled in the assignment's course, else 404 (others are not shown)."""
+    query = select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.course_id == assignment.course_id)
+    query = query.where(User.id == user_id) if email is None else query.where(User.email == email.strip().lower())
+    member = session.scalars(query).first()
+    if member is None:
+        raise HTTPException(404, 'no %s in the course of %s' % (email or 'student %s' % user_id, assignment.slug))
+    return member
+
+
 def assignment_or_404(session, slug):
     assignment = session.scalars(select(Assignment).where(Assignment.slug == slug)).first()
     if assignment is None:

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
-from app.api import auth, regrade, scores, submissions
+from app.api import auth, extensions, regrade, scores, submissions
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
 from app.web import account, instructor, student
@@ -36,7 +36,7 @@ def create_app(settings=None, enqueue=_enqueue, enqueue_preview=_enqueue_preview
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.enqueue = enqueue
     app.state.enqueue_preview = enqueue_preview
-    for router in (auth.router, submissions.router, scores.router, regrade.router):
+    for router in (auth.router, submissions.router, scores.router, regrade.router, extensions.router):
         app.include_router(router, prefix='/api/v1')
 
     app.include_router(student.router)

@@ -8,13 +8,14 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
 from app import dashboard, passwords, previews
-from app.access import assignment_or_404, course_students, instructor_or_403, is_instructor, readable_submission
+from app.access import (assignment_or_404, course_member_or_404, course_students, instructor_or_403, is_instructor,
+                        readable_submission)
 from app import deadlines
 from app.courses import create_assignment, settings_problem
 from app.deadlines import terms_by_student, terms_for
 from app.deps import SessionDep
 from app.dispatch import requeue
-from app.models import Assignment, Course, Membership, RegradeRun, Submission, User
+from app.models import Assignment, Course, RegradeRun, Submission
 from app.roster import enrol, parse_roster
 from app.scores import summarise
 from grader.catalog import PROFILES
@@ -75,7 +76,7 @@ def history_page(slug: str, student_id: int, request: Request, session: SessionD
     user = page_user(request, session)
     assignment = assignment_or_404(session, slug)
     instructor_or_403(session, user, assignment, 'see this page')
-    return _history(request, session, user, assignment, _student(session, assignment, student_id))
+    return _history(request, session, user, assignment, course_member_or_404(session, assignment, student_id))
 
 
 @router.post('/assignments/{slug}/students/{student_id}/password')
@@ -85,7 +86,7 @@ def new_password(slug: str, student_id: int, request: Request, session: SessionD
     check_csrf(request, {'csrf': csrf})
     assignment = assignment_or_404(session, slug)
     instructor_or_403(session, user, assignment, 'see this page')
-    student = _student(session, assignment, student_id)
+    student = course_member_or_404(session, assignment, student_id)
     return _history(request, session, user, assignment, student, new_password=passwords.reset(session, user, student))
 
 
@@ -98,7 +99,7 @@ def extension(slug: str, student_id: int, request: Request, session: SessionDep,
     check_csrf(request, {'csrf': csrf})
     assignment = assignment_or_404(session, slug)
     instructor_or_403(session, user, assignment, 'see this page')
-    student = _student(session, assignment, student_id)
+    student = course_member_or_404(session, assignment, student_id)
     if action == 'revoke':
         deadlines.revoke(session, assignment, student.id)
     else:
@@ -115,15 +116,6 @@ def extension(slug: str, student_id: int, request: Request, session: SessionDep,
                             typed=(due_at, late_due_at))
     session.commit()
     return _history(request, session, user, assignment, student, extension_saved=action)
-
-
-def _student(session, assignment, student_id):
-    """An account enrolled in the assignment's course, else 404 (other courses' accounts are not shown)."""
-    student = session.get(User, student_id)
-    if student is None or not session.scalars(select(Membership).where(
-            Membership.user_id == student_id, Membership.course_id == assignment.course_id)).first():
-        raise HTTPException(404, 'no student %d in this course' % student_id)
-    return student
 
 
 def _history(request, session, user, assignment, student, status_code=200, **extra):

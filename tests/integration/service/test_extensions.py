@@ -116,3 +116,28 @@ def test_moving_the_class_due_date_re_marks_late_submissions(api, service_env):
         'rate_limit_per_hour': '10', 'training_checks': 'true'})
     assert r.status_code == 200 and 'Saved.' in r.text
     assert late_flags(service_env, 'student@example.com') == [True]
+
+
+def test_extensions_over_rest(api, service_env):
+    set_assignment(service_env, due_at=NOW - timedelta(days=2), late_due_at=NOW - timedelta(days=1))
+    teacher, sam = token(api, 'instructor@example.com'), token(api, 'student@example.com')
+    url = api + V1 + '/assignments/convnet/extensions'
+    assert httpx.get(url, headers=teacher).json() == {'data': [], 'count': 0}
+    r = httpx.put(url + '/Student@example.com', headers=teacher,
+                  json={'due_at': local(NOW + timedelta(days=1)), 'late_due_at': local(NOW + timedelta(days=2))})
+    assert r.status_code == 200, r.text
+    assert r.json()['email'] == 'student@example.com' and r.json()['granted_by'] == 'instructor@example.com'
+    assert r.json()['due_at'].startswith(local(NOW + timedelta(days=1)))
+    assert upload(api, sam, 'x = 1\n').status_code == 202                   # open for Sam again
+    assert httpx.get(url, headers=teacher).json()['count'] == 1
+    r = httpx.put(url + '/student@example.com', headers=teacher, json={'due_at': local(NOW + timedelta(days=3)),
+                                                                      'late_due_at': local(NOW)})
+    assert r.status_code == 422 and r.json()['error'] == 'the late due date is before the due date'
+    assert httpx.put(url + '/student@example.com', headers=teacher, json={'due_at': 'friday'}).status_code == 422
+    assert httpx.put(url + '/nobody@example.com', headers=teacher,
+                     json={'due_at': local(NOW)}).status_code == 404
+    assert httpx.put(url + '/student2@example.com', headers=sam, json={'due_at': local(NOW)}).status_code == 403
+    assert httpx.get(url, headers=sam).status_code == 403
+    assert httpx.delete(url + '/student@example.com', headers=teacher).status_code == 204
+    assert httpx.get(url, headers=teacher).json()['count'] == 0
+    assert upload(api, sam, 'x = 2\n').status_code == 403                   # closed again

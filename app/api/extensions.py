@@ -1,0 +1,73 @@
+"""Instructors give students their own due dates over REST (the history page does the same by hand).
+
+GET    /api/v1/assignments/{slug}/extensions           every extension of the assignment
+PUT    /api/v1/assignments/{slug}/extensions/{email}   {"due_at", "late_due_at"?} (ISO; UTC unless an offset)
+DELETE /api/v1/assignments/{slug}/extensions/{email}   back to the class's dates
+"""
+from datetime import datetime, timezone
+from typing import Optional
+
+from fastapi import APIRouter, HTTPException, Response
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from app import deadlines
+from app.access import assignment_or_404, course_member_or_404, instructor_or_403
+from app.db import aware
+from app.deps import CurrentUser, SessionDep
+from app.models import Extension, User
+
+router = APIRouter(tags=['extensions'])
+
+
+class ExtensionIn(BaseModel):
+    due_at: datetime
+    late_due_at: Optional[datetime] = None
+
+
+def _utc(moment):
+    return None if moment is None else moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _row(session, extension):
+    return {'email': session.get(User, extension.user_id).email, 'due_at': aware(extension.due_at),
+            'late_due_at': aware(extension.late_due_at), 'granted_at': aware(extension.granted_at),
+            'granted_by': session.get(User, extension.granted_by).email if extension.granted_by else None}
+
+
+def _assignment(session, user, slug):
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'manage extensions')
+    return assignment
+
+
+@router.get('/assignments/{slug}/extensions')
+def list_extensions(slug: str, session: SessionDep, user: CurrentUser):
+    assignment = _assignment(session, user, slug)
+    rows = [_row(session, e) for e in session.scalars(select(Extension).where(
+        Extension.assignment_id == assignment.id).order_by(Extension.id))]
+    return {'data': rows, 'count': len(rows)}
+
+
+@router.put('/assignments/{slug}/extensions/{email}')
+def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep, user: CurrentUser):
+    assignment = _assignment(session, user, slug)
+    student = course_member_or_404(session, assignment, email=email)
+    try:
+        deadlines.grant(session, assignment, student.id, _utc(body.due_at), _utc(body.late_due_at), user.id)
+    except ValueError as exc:
+        session.rollback()
+        raise HTTPException(422, str(exc))
+    session.commit()
+    extension = session.scalars(select(Extension).where(Extension.assignment_id == assignment.id,
+                                                        Extension.user_id == student.id)).one()
+    return _row(session, extension)
+
+
+@router.delete('/assignments/{slug}/extensions/{email}', status_code=204)
+def delete_extension(slug: str, email: str, session: SessionDep, user: CurrentUser):
+    assignment = _assignment(session, user, slug)
+    student = course_member_or_404(session, assignment, email=email)
+    deadlines.revoke(session, assignment, student.id)
+    session.commit()
+    return Response(status_code=204)
