@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from app import courses, passwords, roster
+from app import audit, courses, passwords, roster
 from app.config import get_settings
 from app.db import aware, make_engine, make_sessionmaker
 from app.models import Assignment, Course, Membership, User
@@ -85,6 +85,7 @@ def add_user(session, args, out, note):
     if password is None:
         raise Refused('%s already has an account (set-password gives it a new password)' % email)
     user.role = 'admin' if args.admin else 'student'
+    audit.record(session, 'account created', subject_id=user.id, detail='admin' if args.admin else '')
     session.commit()
     out.write('%s,%s\n' % (email, password))
 

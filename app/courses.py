@@ -3,6 +3,7 @@ import re
 
 from sqlalchemy import select
 
+from app import audit
 from app.models import Assignment, Course
 from grader.catalog import PROFILES
 
@@ -26,7 +27,7 @@ def slug_problem(session, model, slug):
     return ''
 
 
-def create_course(session, slug, title):
+def create_course(session, slug, title, actor_id=None):
     """The new course (flushed), or ValueError saying why not."""
     problem = slug_problem(session, Course, slug) or ('the title is empty' if not title.strip() else '')
     if problem:
@@ -34,11 +35,13 @@ def create_course(session, slug, title):
     course = Course(slug=slug, title=title.strip())
     session.add(course)
     session.flush()
+    audit.record(session, 'course created', actor_id, course.id, detail=course.title)
     return course
 
 
 def create_assignment(session, course, slug, title, profile='eecs498', due=None, late=None,
-                      late_penalty_percent=0.0, burst=5, per_hour=10, training_checks=True, device='cpu'):
+                      late_penalty_percent=0.0, burst=5, per_hour=10, training_checks=True, device='cpu',
+                      actor_id=None):
     """The new assignment (flushed), or ValueError saying why not."""
     problem = (slug_problem(session, Assignment, slug) or
                settings_problem(title, profile, due, late, late_penalty_percent, burst, per_hour) or
@@ -50,4 +53,6 @@ def create_assignment(session, course, slug, title, profile='eecs498', due=None,
                             rate_limit_per_hour=per_hour, training_checks=training_checks, device=device)
     session.add(assignment)
     session.flush()
+    audit.record(session, 'assignment created', actor_id, assignment=assignment,
+                 detail='%s (profile %s)' % (assignment.title, profile))
     return assignment

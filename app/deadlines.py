@@ -9,6 +9,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from app import audit
 from app.db import aware
 from app.models import Extension, Submission
 
@@ -62,10 +63,13 @@ def grant(session, assignment, student_id, due, late_due, granted_by):
     extension.due_at, extension.late_due_at = due, late_due
     extension.granted_by, extension.granted_at = granted_by, datetime.now(timezone.utc)
     session.flush()
+    audit.record(session, 'extension granted', granted_by, assignment=assignment, subject_id=student_id,
+                 detail='due %s, late due %s' % (_text(due), _text(late_due)))
     _mark_late(session, assignment, student_id, terms_for(session, assignment, student_id))
 
 
-def revoke(session, assignment, student_id):
+def revoke(session, assignment, student_id, actor_id=None):
+    audit.record(session, 'extension removed', actor_id, assignment=assignment, subject_id=student_id)
     for extension in session.scalars(select(Extension).where(Extension.assignment_id == assignment.id,
                                                              Extension.user_id == student_id)):
         session.delete(extension)
@@ -79,6 +83,10 @@ def mark_all_late(session, assignment):
     for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)):
         terms = extended.get(sub.owner_id) or class_terms(assignment)
         sub.late = bool(terms.due_at and aware(sub.requested_at) > terms.due_at)
+
+
+def _text(moment):
+    return aware(moment).strftime('%Y-%m-%d %H:%M UTC') if moment else 'none'
 
 
 def _mark_late(session, assignment, student_id, terms):

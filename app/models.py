@@ -82,6 +82,19 @@ class Extension(Base):
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class AuditEvent(Base):
+    """Who changed what (settings, extensions, passwords, rosters, regrades); actor None: the operator's CLI."""
+    __tablename__ = 'audit_events'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    course_id: Mapped[Optional[int]] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'), index=True)
+    assignment_id: Mapped[Optional[int]] = mapped_column(ForeignKey('assignments.id', ondelete='CASCADE'))
+    subject_id: Mapped[Optional[int]] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default='')
+
+
 class Submission(Base):
     __tablename__ = 'submissions'
     id: Mapped[int] = mapped_column(primary_key=True)

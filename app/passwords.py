@@ -8,6 +8,7 @@ import secrets
 from fastapi import HTTPException
 from sqlalchemy import delete, select
 
+from app import audit
 from app.accounts import authenticate
 from app.models import ApiToken, Membership
 from app.security import hash_password, token_digest
@@ -37,6 +38,7 @@ def change(session, settings, client, user, current, new, repeat, keep_token=Non
     problem = new_password_problem(user, current, new, repeat)
     if problem:
         raise HTTPException(422, problem)
+    audit.record(session, 'password changed', user.id, subject_id=user.id)
     _set(session, user, new, keep_token)
 
 
@@ -56,15 +58,16 @@ def may_reset(session, instructor, student):
                                                     Membership.course_id.in_(taught))).first() is not None
 
 
-def reset(session, instructor, student):
+def reset(session, instructor, student, course_id=None):
     """A new random password for the student (returned, to be shown once); 403 when not allowed."""
     if not may_reset(session, instructor, student):
         raise HTTPException(403, 'only an instructor of one of this student\'s courses can issue a new password')
-    return issue(session, student)
+    return issue(session, student, instructor.id, course_id)
 
 
-def issue(session, user):
-    """A new random password for any account (returned once); its sessions end."""
+def issue(session, user, actor_id=None, course_id=None):
+    """A new random password for any account (returned once); its sessions end. actor_id None: the CLI."""
+    audit.record(session, 'password reset', actor_id, course_id, subject_id=user.id)
     password = secrets.token_urlsafe(9)
     _set(session, user, password)
     return password

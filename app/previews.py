@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from app.dispatch import queue_for
-from app.models import RegradeItem, RegradeRun, Submission, User
+from app import audit
+from app.models import Assignment, RegradeItem, RegradeRun, Submission, User
 from app.persist import save_report
 from grader.report import Report
 
@@ -17,6 +18,8 @@ def start(session, assignment, user, settings, enqueue_preview):
     run = RegradeRun(assignment_id=assignment.id, created_by=user.id, created_at=datetime.now(timezone.utc),
                      items=[RegradeItem(submission_id=s.id, old_score=s.score) for s in subs])
     session.add(run)
+    audit.record(session, 'regrade preview started', user.id, assignment=assignment,
+                 detail='%d submissions' % len(run.items))
     session.commit()                                    # items exist before their ids travel
     for item in run.items:
         enqueue_preview(item.id, queue_for(assignment, settings))
@@ -42,7 +45,7 @@ def changes(session, run):
     return rows
 
 
-def apply(session, run):
+def apply(session, run, actor_id):
     """Write every previewed report onto its submission; returns how many changed rows."""
     count = 0
     for item in run.items:
@@ -53,5 +56,7 @@ def apply(session, run):
         sub.claim = None
         count += 1
     run.status = 'applied'
+    audit.record(session, 'regrade applied', actor_id, assignment=session.get(Assignment, run.assignment_id),
+                 detail='run %d: %d submissions written' % (run.id, count))
     session.commit()
     return count

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
+from app import audit
 from app.models import Membership, User
 from app.security import hash_password
 
@@ -49,7 +50,7 @@ def account(session, email, name=''):
     return user, password
 
 
-def enrol(session, course_id, rows):
+def enrol(session, course_id, rows, actor_id=None):
     """Enrol [(email, name, role)] -> (newly enrolled count, [(email, password)] of new accounts). No commit."""
     created, enrolled = [], 0
     for email, name, role in rows:
@@ -61,4 +62,6 @@ def enrol(session, course_id, rows):
         if member is None:
             session.add(Membership(user_id=person.id, course_id=course_id, role=role))
             enrolled += 1
+    audit.record(session, 'roster import', actor_id, course_id,
+                 detail='%d listed, %d newly enrolled, %d new accounts' % (len(rows), enrolled, len(created)))
     return enrolled, created

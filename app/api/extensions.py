@@ -68,6 +68,6 @@ def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep,
 def delete_extension(slug: str, email: str, session: SessionDep, user: CurrentUser):
     assignment = _assignment(session, user, slug)
     student = course_member_or_404(session, assignment, email=email)
-    deadlines.revoke(session, assignment, student.id)
+    deadlines.revoke(session, assignment, student.id, user.id)
     session.commit()
     return Response(status_code=204)

@@ -5,6 +5,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
+from app import audit
 from app.access import assignment_or_404, instructor_or_403, readable_submission
 from app.deps import CurrentUser, SessionDep
 from app.dispatch import requeue
@@ -17,6 +18,8 @@ router = APIRouter(tags=['regrade'])
 def regrade_one(submission_id: int, request: Request, session: SessionDep, user: CurrentUser):
     sub, assignment = readable_submission(session, user, submission_id)
     instructor_or_403(session, user, assignment, 'regrade submissions')
+    audit.record(session, 'regrade', user.id, assignment=assignment, subject_id=sub.owner_id,
+                 detail='submission %d (API)' % sub.id)
     requeue(session, [sub], {assignment.id: assignment}, request.app.state.settings, request.app.state.enqueue)
     return JSONResponse({'id': sub.id, 'status': sub.status}, status_code=202)
 
@@ -31,6 +34,9 @@ def regrade_all(slug: str, request: Request, session: SessionDep, user: CurrentU
     query = select(Submission).where(Submission.assignment_id == assignment.id).order_by(Submission.id)
     if status is not None:
         query = query.where(Submission.status == status)
-    count = requeue(session, session.scalars(query).all(), {assignment.id: assignment},
-                    request.app.state.settings, request.app.state.enqueue)
+    rows = session.scalars(query).all()
+    audit.record(session, 'regrade', user.id, assignment=assignment,
+                 detail='%d submissions%s (API)' % (len(rows), ' with status %s' % status if status else ''))
+    count = requeue(session, rows, {assignment.id: assignment}, request.app.state.settings,
+                    request.app.state.enqueue)
     return JSONResponse({'assignment': slug, 'count': count}, status_code=202)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
-from app import dashboard, passwords, previews
+from app import audit, dashboard, passwords, previews
 from app.access import (assignment_or_404, course_member_or_404, course_students, instructor_or_403, is_instructor,
                         readable_submission)
 from app import deadlines
@@ -21,7 +21,7 @@ from app.scores import summarise
 from grader.catalog import PROFILES
 
 from .charts import histogram_svg, pass_rate_svg, timeline_svg
-from .common import check_csrf, page_user, render
+from .common import check_csrf, page_user, render, when
 from .student import home_page
 
 router = APIRouter(prefix='/instructor', include_in_schema=False)
@@ -60,7 +60,8 @@ def _dashboard(request, session, user, assignment, **extra):
                   workers=dashboard.workers(subs, now), running=[s for s in subs if s.status == 'running'],
                   runs=session.scalars(select(RegradeRun).where(RegradeRun.assignment_id == assignment.id)
                                        .order_by(RegradeRun.id.desc()).limit(5)).all(),
-                  mean=sum(bests) / len(bests) if bests else None, **extra)
+                  mean=sum(bests) / len(bests) if bests else None,
+                  changes=audit.recent(session, assignment.course_id, 20), **extra)
 
 
 @router.get('/assignments/{slug}')
@@ -87,7 +88,8 @@ def new_password(slug: str, student_id: int, request: Request, session: SessionD
     assignment = assignment_or_404(session, slug)
     instructor_or_403(session, user, assignment, 'see this page')
     student = course_member_or_404(session, assignment, student_id)
-    return _history(request, session, user, assignment, student, new_password=passwords.reset(session, user, student))
+    password = passwords.reset(session, user, student, assignment.course_id)
+    return _history(request, session, user, assignment, student, new_password=password)
 
 
 @router.post('/assignments/{slug}/students/{student_id}/extension')
@@ -101,7 +103,7 @@ def extension(slug: str, student_id: int, request: Request, session: SessionDep,
     instructor_or_403(session, user, assignment, 'see this page')
     student = course_member_or_404(session, assignment, student_id)
     if action == 'revoke':
-        deadlines.revoke(session, assignment, student.id)
+        deadlines.revoke(session, assignment, student.id, user.id)
     else:
         try:
             due, late = _moment(due_at), _moment(late_due_at)
@@ -133,6 +135,8 @@ async def regrade_one(submission_id: int, request: Request, session: SessionDep)
     check_csrf(request, await request.form())
     sub, assignment = readable_submission(session, user, submission_id)
     instructor_or_403(session, user, assignment, 'see this page')
+    audit.record(session, 'regrade', user.id, assignment=assignment, subject_id=sub.owner_id,
+                 detail='submission %d' % sub.id)
     requeue(session, [sub], {assignment.id: assignment}, request.app.state.settings, request.app.state.enqueue)
     return RedirectResponse('/submissions/%d' % sub.id, status_code=303)
 
@@ -173,11 +177,19 @@ async def regrade_decide(run_id: int, action: str, request: Request, session: Se
     if run.status != 'grading' or action not in ('apply', 'discard'):
         raise HTTPException(409, 'this regrade was already %s' % run.status)
     if action == 'apply':
-        previews.apply(session, run)
+        previews.apply(session, run, user.id)
     else:
         run.status = 'discarded'
+        audit.record(session, 'regrade discarded', user.id, assignment=assignment, detail='run %d' % run.id)
         session.commit()
     return RedirectResponse('/instructor/regrades/%d' % run.id, status_code=303)
+
+
+def _settings_view(a):
+    return {'title': a.title, 'profile': a.profile, 'due': when(a.due_at), 'late due': when(a.late_due_at),
+            'late penalty': '%g %%' % (a.late_penalty * 100), 'uploads at once': a.rate_limit_burst,
+            'uploads per hour': a.rate_limit_per_hour, 'details after due': a.details_after_due,
+            'training checks': a.training_checks, 'leaderboard': a.leaderboard}
 
 
 def _moment(text):
@@ -207,11 +219,15 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     if problem:
         session.rollback()
         return _dashboard(request, session, user, assignment, settings_error=problem)
+    before = _settings_view(assignment)
     assignment.title, assignment.profile, assignment.due_at, assignment.late_due_at = title.strip(), profile, due, late
     assignment.late_penalty = late_penalty_percent / 100.0
     assignment.rate_limit_burst, assignment.rate_limit_per_hour = rate_limit_burst, rate_limit_per_hour
     assignment.details_after_due, assignment.training_checks = details_after_due, training_checks
     assignment.leaderboard = leaderboard
+    changed = ['%s: %s → %s' % (k, before[k], v) for k, v in _settings_view(assignment).items() if before[k] != v]
+    if changed:
+        audit.record(session, 'settings changed', user.id, assignment=assignment, detail='; '.join(changed))
     deadlines.mark_all_late(session, assignment)
     session.commit()
     return _dashboard(request, session, user, assignment, settings_saved=True)
@@ -229,7 +245,7 @@ def new_assignment(course_slug: str, request: Request, session: SessionDep, csrf
     if not is_instructor(session, user, course.id):
         raise HTTPException(403, 'only the course\'s instructors add assignments')
     try:
-        assignment = create_assignment(session, course, slug.strip(), title, profile)
+        assignment = create_assignment(session, course, slug.strip(), title, profile, actor_id=user.id)
     except ValueError as exc:
         session.rollback()
         return home_page(request, session, user, status_code=422, new_error=(course.id, str(exc)),
@@ -250,7 +266,7 @@ def roster_import(slug: str, request: Request, session: SessionDep, csrf: Annota
         rows = parse_roster(roster)
     except ValueError as exc:
         return _dashboard(request, session, user, assignment, roster_error=str(exc))
-    enrolled, created = enrol(session, assignment.course_id, rows)
+    enrolled, created = enrol(session, assignment.course_id, rows, user.id)
     session.commit()
     return _dashboard(request, session, user, assignment, roster_result={'enrolled': enrolled, 'created': created,
                                                                          'listed': len(rows)})

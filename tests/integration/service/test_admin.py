@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.admin import main
 from app.migrate import upgrade
-from app.models import Assignment, Course, Membership, User
+from app.models import Assignment, AuditEvent, Course, Membership, User
 from app.security import verify_password
 from tests.conftest import ROOT
 from tests.integration.service.conftest import sessions
@@ -104,6 +104,10 @@ def test_admin_sets_up_a_course_on_postgresql(tmp_path, fresh_postgres):
         assert roles == {'prof@uni.edu': 'instructor', 'ada@uni.edu': 'student'}
         a = session.scalars(select(Assignment)).one()
         assert (a.course_id, a.late_penalty, a.training_checks, a.rate_limit_burst) == (course.id, 0.2, False, 5)
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [e.action for e in events] == ['account created', 'course created', 'roster import', 'account created',
+                                              'assignment created', 'roster import']   # nothing of the refusals
+        assert {e.actor_id for e in events} == {None} and events[0].detail == 'admin'      # the operator
 
 
 def _token(base, email, password):

@@ -1,0 +1,26 @@
+"""The audit trail: every change an instructor or the operator makes, kept in the same transaction."""
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from app.models import Assignment, AuditEvent, User
+
+
+def record(session, action, actor_id=None, course_id=None, assignment=None, subject_id=None, detail=''):
+    """Add an event (committed with the change it describes). actor_id None: the operator's CLI."""
+    session.add(AuditEvent(at=datetime.now(timezone.utc), actor_id=actor_id, action=action, detail=detail,
+                           course_id=course_id if course_id is not None else (assignment and assignment.course_id),
+                           assignment_id=assignment.id if assignment is not None else None,
+                           subject_id=subject_id))
+
+
+def recent(session, course_id, limit=30):
+    """The course's newest events as dicts (who, what, for whom, where)."""
+    events = session.scalars(select(AuditEvent).where(AuditEvent.course_id == course_id)
+                             .order_by(AuditEvent.id.desc()).limit(limit)).all()
+    ids = {e.actor_id for e in events} | {e.subject_id for e in events}
+    emails = dict(session.execute(select(User.id, User.email).where(User.id.in_(ids - {None}))).all()) if ids else {}
+    slugs = dict(session.execute(select(Assignment.id, Assignment.slug).where(Assignment.course_id == course_id)).all())
+    return [{'at': e.at, 'actor': emails.get(e.actor_id, 'operator (CLI)' if e.actor_id is None else 'deleted'),
+             'action': e.action, 'subject': emails.get(e.subject_id, ''), 'assignment': slugs.get(e.assignment_id, ''),
+             'detail': e.detail} for e in events]
