@@ -8,10 +8,15 @@ from datetime import datetime, timezone
 from typing import Optional
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import audit
 from app.db import aware
 from app.models import Extension, Submission
+
+
+INSERTS = {'postgresql': postgresql_insert, 'sqlite': sqlite_insert}
 
 
 @dataclass(frozen=True)
@@ -55,13 +60,12 @@ def grant(session, assignment, student_id, due, late_due, granted_by):
     problem = extension_problem(due, late_due)
     if problem:
         raise ValueError(problem)
-    extension = session.scalars(select(Extension).where(Extension.assignment_id == assignment.id,
-                                                        Extension.user_id == student_id)).first()
-    if extension is None:
-        extension = Extension(assignment_id=assignment.id, user_id=student_id)
-        session.add(extension)
-    extension.due_at, extension.late_due_at = due, late_due
-    extension.granted_by, extension.granted_at = granted_by, datetime.now(timezone.utc)
+    values = dict(due_at=due, late_due_at=late_due, granted_by=granted_by, granted_at=datetime.now(timezone.utc))
+    insert = INSERTS[session.get_bind().dialect.name](Extension).values(assignment_id=assignment.id,
+                                                                        user_id=student_id, **values)
+    # one statement, so that two instructors granting at once both succeed (the later one's dates stay)
+    session.execute(insert.on_conflict_do_update(index_elements=['assignment_id', 'user_id'],
+                                                 set_={k: insert.excluded[k] for k in values}))
     session.flush()
     audit.record(session, 'extension granted', granted_by, assignment=assignment, subject_id=student_id,
                  detail='due %s, late due %s' % (_text(due), _text(late_due)))

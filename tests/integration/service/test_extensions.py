@@ -141,3 +141,43 @@ def test_extensions_over_rest(api, service_env):
     assert httpx.delete(url + '/student@example.com', headers=teacher).status_code == 204
     assert httpx.get(url, headers=teacher).json()['count'] == 0
     assert upload(api, sam, 'x = 2\n').status_code == 403                   # closed again
+
+
+def test_two_instructors_granting_at_once_both_succeed_on_postgresql(fresh_postgres):
+    """The second grant waits for the first's transaction, then replaces its dates: no unique-key error."""
+    import threading
+
+    from app.deadlines import grant, terms_for
+    from app.migrate import upgrade
+    from app.models import Assignment
+    from app.seed import seed
+    upgrade(fresh_postgres)
+    Session = sessions({'AG_DATABASE_URL': fresh_postgres})
+    with Session() as session:
+        seed(session, 'demo')
+        sam = session.scalars(select(User).where(User.email == 'student@example.com')).one().id
+    first_due, second_due = NOW + timedelta(days=1), NOW + timedelta(days=2)
+    first, second, outcome = Session(), Session(), []
+    a1 = first.scalars(select(Assignment).where(Assignment.slug == 'convnet')).one()
+    grant(first, a1, sam, first_due, None, None)                          # not committed yet: holds the row
+
+    def later():
+        try:
+            a2 = second.scalars(select(Assignment).where(Assignment.slug == 'convnet')).one()
+            grant(second, a2, sam, second_due, None, None)                # waits for the first transaction
+            second.commit()
+            outcome.append('ok')
+        except Exception as exc:                                          # what the test must not see
+            outcome.append(repr(exc))
+    thread = threading.Thread(target=later)
+    thread.start()
+    thread.join(1.0)
+    assert thread.is_alive()                                              # blocked behind the first grant
+    first.commit()
+    thread.join(10)
+    assert outcome == ['ok']
+    with Session() as session:
+        a = session.scalars(select(Assignment).where(Assignment.slug == 'convnet')).one()
+        assert terms_for(session, a, sam).due_at == second_due
+    first.close()
+    second.close()
