@@ -1,8 +1,11 @@
 """The audit trail: every change an instructor or the operator makes, kept in the same transaction."""
+import csv
+import io
 from datetime import datetime, timezone
 
 from sqlalchemy import select
 
+from app.db import aware
 from app.models import Assignment, AuditEvent, User
 
 
@@ -14,8 +17,11 @@ def record(session, action, actor_id=None, course_id=None, assignment=None, subj
                            subject_id=subject_id))
 
 
+COLUMNS = ('at', 'actor', 'action', 'subject', 'assignment', 'detail')
+
+
 def recent(session, course_id, limit=30):
-    """The course's newest events as dicts (who, what, for whom, where)."""
+    """The course's newest events as dicts (who, what, for whom, where); limit None: all of them."""
     events = session.scalars(select(AuditEvent).where(AuditEvent.course_id == course_id)
                              .order_by(AuditEvent.id.desc()).limit(limit)).all()
     ids = {e.actor_id for e in events} | {e.subject_id for e in events}
@@ -24,3 +30,12 @@ def recent(session, course_id, limit=30):
     return [{'at': e.at, 'actor': emails.get(e.actor_id, 'operator (CLI)' if e.actor_id is None else 'deleted'),
              'action': e.action, 'subject': emails.get(e.subject_id, ''), 'assignment': slugs.get(e.assignment_id, ''),
              'detail': e.detail} for e in events]
+
+
+def to_csv(events):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator='\n')
+    writer.writeheader()
+    for e in events:
+        writer.writerow(dict(e, at=aware(e['at']).isoformat()))
+    return out.getvalue()

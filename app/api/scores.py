@@ -1,4 +1,5 @@
-"""Instructor views of an assignment: best and latest score per student (JSON, CSV), results.json per student."""
+"""Instructor views of an assignment: best and latest score per student (JSON, CSV), results.json per student,
+the course's audit trail (CSV)."""
 import io
 import zipfile
 
@@ -6,10 +7,11 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import select
 
+from app import audit
 from app.access import assignment_or_404, course_students, instructor_or_403
+from app.deadlines import class_terms, terms_by_student
 from app.deps import CurrentUser, SessionDep
 from app.models import Submission, User
-from app.deadlines import class_terms, terms_by_student
 from app.results import gradescope_json
 from app.scores import effective_score, summarise, to_csv
 
@@ -34,6 +36,15 @@ def scores(slug: str, session: SessionDep, user: CurrentUser):
 def scores_csv(slug: str, session: SessionDep, user: CurrentUser):
     return PlainTextResponse(to_csv(_course_rows(session, user, slug)), media_type='text/csv',
                              headers={'Content-Disposition': 'attachment; filename="%s-scores.csv"' % slug})
+
+
+@router.get('/assignments/{slug}/changes.csv', response_class=PlainTextResponse)
+def changes_csv(slug: str, session: SessionDep, user: CurrentUser):
+    """The audit trail of the assignment's course, newest first."""
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'see its changes')
+    return PlainTextResponse(audit.to_csv(audit.recent(session, assignment.course_id, None)), media_type='text/csv',
+                             headers={'Content-Disposition': 'attachment; filename="%s-changes.csv"' % slug})
 
 
 @router.get('/assignments/{slug}/gradescope.zip')

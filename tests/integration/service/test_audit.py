@@ -78,8 +78,12 @@ def test_every_change_is_recorded_with_who_made_it(api, service_env):
     with sessions(service_env)() as session:
         rest = session.scalars(select(AuditEvent).where(AuditEvent.course_id.is_(None)).order_by(AuditEvent.id))
         assert [(e.action, e.actor_id is None) for e in rest] == [('password reset', True), ('password changed', False)]
+    lines = teacher.get('/api/v1/assignments/convnet/changes.csv').text.splitlines()
+    assert lines[0] == 'at,actor,action,subject,assignment,detail' and len(lines) == 1 + len(rows)
+    assert lines[1].split(',')[1:5] == ['instructor@example.com', 'assignment created', '', 'hw-audit']
     student, _ = browser_like(api, 'student@example.com', operator_password(service_env, 'student@example.com'))
     assert student.get('/instructor/assignments/convnet').status_code == 403
+    assert student.get('/api/v1/assignments/convnet/changes.csv').status_code == 403
 
 
 def operator_password(env, email):
