@@ -1,4 +1,5 @@
-"""Submissions: upload (202 + id), read one (own only, instructors their course), list mine, results.json."""
+"""Submissions: upload (202 + id), read one (own only, instructors their course), list mine, results.json,
+the graded file as it was stored."""
 from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
@@ -7,8 +8,9 @@ from sqlalchemy import select
 
 from app.access import assignment_or_404, is_instructor, readable_submission
 from app.deps import CurrentUser, SessionDep
-from app.models import Assignment, Submission
 from app.deadlines import terms_for
+from app.models import Assignment, Submission
+from app.storage import Storage
 from app.results import details_hidden, gradescope_json, public
 from app.schemas import SubmissionList, SubmissionPublic
 from app.submit import accept
@@ -57,6 +59,17 @@ def gradescope(submission_id: int, session: SessionDep, user: CurrentUser):
                       is_instructor(session, user, assignment.course_id)):
         raise HTTPException(403, 'the check details of %s are shown after the due date' % assignment.slug)
     return Response(gradescope_json(sub, assignment), media_type='application/json')
+
+
+@router.get('/submissions/{submission_id}/file')
+def graded_file(submission_id: int, request: Request, session: SessionDep, user: CurrentUser):
+    """The file that was graded (the .py, taken out of a zip), as a download: never rendered by the browser."""
+    sub, _ = readable_submission(session, user, submission_id)
+    data = Storage(request.app.state.settings.storage_dir).get(sub.content_sha256)
+    name = sub.files[0]['name'] if sub.files else 'convolutional_networks.py'
+    return Response(data, media_type='text/x-python; charset=utf-8', headers={
+        'Content-Disposition': 'attachment; filename="%s"' % name.replace('"', ''),
+        'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; sandbox"})
 
 
 @router.get('/me/submissions', response_model=SubmissionList)

@@ -129,9 +129,9 @@ def submission_page(submission_id: int, request: Request, session: SessionDep):
     for c in sub.checks:
         groups.setdefault(c.component, []).append(c)
     owner = sub.owner_id == user.id
+    terms = terms_for(session, assignment, sub.owner_id)
     return render(request, 'submission.html', user, sub=sub, assignment=assignment, instructor=instructor,
-                  owner=owner, groups=groups,
-                  hidden=details_hidden(assignment, terms_for(session, assignment, sub.owner_id), instructor),
+                  owner=owner, groups=groups, terms=terms, hidden=details_hidden(assignment, terms, instructor),
                   owner_email=None if owner else session.get(User, sub.owner_id).email)
 
 

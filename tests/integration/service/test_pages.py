@@ -102,6 +102,9 @@ def test_student_uploads_watches_grading_and_reads_feedback_then_instructor_dash
     expect(failing.locator('td').nth(4)).to_have_text(re.compile(r'rel_error \d\.\de[-+]\d\d > 1e-07'))
     score = float(page.locator('#score').inner_text().split(' / ')[0])
     assert score < 92
+    with page.expect_download() as download:                          # the file as graded, downloaded
+        page.get_by_role('link', name='The graded file').click()
+    assert open(download.value.path(), 'rb').read() == bugs.apply(bug)
     shot(page, 'student-feedback')
     page.goto(site + '/assignments/convnet')
     expect(page.locator('table').last).to_contain_text(str(good))

@@ -199,3 +199,28 @@ def test_training_checks_go_to_the_gpu_queue_when_gpu_workers_exist(service_env,
     assert queued_ids(service_env['AG_BROKER_URL'], 'cpu') == [ids[1]]
     with sessions(service_env)() as session:
         assert [session.get(Submission, i).queue for i in ids] == ['gpu', 'cpu', 'gpu']
+
+
+def test_the_graded_file_downloads_for_its_owner_and_instructors_only(api, service_env):
+    import io
+    import zipfile
+    source = '# <script>alert(1)</script>\nx = 1\n'
+    sam = token(api, 'student@example.com')
+    sub_id = upload(api, sam, source).json()['id']
+    r = httpx.get(api + V1 + '/submissions/%d/file' % sub_id, headers=sam)
+    assert r.status_code == 200 and r.text == source
+    assert r.headers['content-disposition'] == 'attachment; filename="convolutional_networks.py"'
+    assert r.headers['x-content-type-options'] == 'nosniff' and 'sandbox' in r.headers['content-security-policy']
+    assert r.headers['content-type'].startswith('text/x-python')            # never rendered as a page
+    teacher = token(api, 'instructor@example.com')
+    assert httpx.get(api + V1 + '/submissions/%d/file' % sub_id, headers=teacher).text == source
+    kim = token(api, 'student2@example.com')
+    assert httpx.get(api + V1 + '/submissions/%d/file' % sub_id, headers=kim).status_code == 404
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w') as zf:
+        zf.writestr('hw/convolutional_networks.py', 'y = 2\n')
+        zf.writestr('hw/notes.txt', 'ignored')
+    r = httpx.post(api + V1 + '/assignments/convnet/submissions', headers=kim,
+                   files={'files': ('hw.zip', buf.getvalue(), 'application/zip')})
+    assert r.status_code == 202, r.text
+    assert httpx.get(api + V1 + '/submissions/%d/file' % r.json()['id'], headers=kim).text == 'y = 2\n'
