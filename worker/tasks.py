@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers that re-read rows by id and call the grader."""
 import logging
 import os
+import threading
 import time
 
 from celery.signals import worker_process_init, worker_process_shutdown
@@ -73,7 +74,12 @@ def warm_pool(settings):
 
 @worker_process_init.connect
 def sweep_orphans(**_):
-    """Before grading: remove job folders and cgroups that killed grading processes left (a predecessor's)."""
+    """Remove the job folders and cgroups that killed grading processes left (a predecessor's), on a thread:
+    a cgroup whose processes take long to die must not hold up the child's start (Celery allows it 4 s)."""
+    threading.Thread(target=_sweep, name='orphan-sweep', daemon=True).start()
+
+
+def _sweep():
     removed = orphans.sweep()
     if removed:
         log.warning('removed %d job folder(s) and cgroup(s) of killed grading processes', len(removed))
