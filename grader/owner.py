@@ -5,13 +5,19 @@ import re
 _NAME = re.compile(r'^(?:grade|job|probe)-(\d+)\.(\d+)-')
 
 
-def start_time(pid):
-    """The process's start time in clock ticks since boot, or None when there is no such process."""
+def stat_field(pid, index):
+    """A number from /proc/PID/stat (index counted after the command name: 1 = parent pid, 19 = start time),
+    or None when there is no such process."""
     try:
         with open('/proc/%d/stat' % pid) as f:
-            return int(f.read().rsplit(')', 1)[1].split()[19])
+            return int(f.read().rsplit(')', 1)[1].split()[index])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def start_time(pid):
+    """The process's start time in clock ticks since boot, or None when there is no such process."""
+    return stat_field(pid, 19)
 
 
 def owner_tag(pid=None):

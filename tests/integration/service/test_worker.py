@@ -17,6 +17,7 @@ from app.security import hash_password
 from app.storage import Storage
 from grader.cifar import write_cifar10
 from grader.datasets import synthetic_pixels
+from grader.owner import stat_field
 from tests.conftest import read_submission
 from tests.integration.test_orphans import cgroups_of
 from worker.celery_app import create_app
@@ -106,7 +107,7 @@ def test_a_prefork_worker_stopped_leaves_no_job_folder_and_no_cgroup(service_env
     create_app(Settings(broker_url=service_env['AG_BROKER_URL'])).send_task(
         'grader.grade_submission', args=[sub_id], queue='cpu')
     assert wait_for(Session, sub_id, ('graded', 'error'), 180).status == 'graded'
-    children = [int(p) for p in os.listdir('/proc') if p.isdigit() and _parent(p) == worker.pid]
+    children = [int(p) for p in os.listdir('/proc') if p.isdigit() and stat_field(int(p), 1) == worker.pid]
     owned = owned_by(children)
     assert children and owned                         # the warm runner kept ready for the next submission
     worker.send_signal(signal.SIGTERM)                # a normal stop (deploys, restarts)
@@ -118,14 +119,6 @@ def owned_by(pids):
     """Job folders and cgroups named after these processes."""
     return [p for pid in pids for p in glob.glob(os.path.join(tempfile.gettempdir(), 'grade-%d.*' % pid))
             + cgroups_of(pid)]
-
-
-def _parent(pid):
-    try:
-        with open('/proc/%s/stat' % pid) as f:
-            return int(f.read().rsplit(')', 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def test_worker_runs_the_training_checks_on_the_configured_cifar_folder(service_env, celery_worker, tmp_path):
