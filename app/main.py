@@ -11,7 +11,7 @@ from sqlalchemy import text
 from app.api import auth, extensions, regrade, scores, submissions
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
-from app.web import account, instructor, student
+from app.web import account, instructor, similarity, student
 from app.web.common import SignInRequired, render
 
 HEADINGS = {401: 'Please sign in', 403: 'Not for you', 404: 'Not found', 409: 'Not yet', 413: 'Too large',
@@ -42,6 +42,7 @@ def create_app(settings=None, enqueue=_enqueue, enqueue_preview=_enqueue_preview
     app.include_router(student.router)
     app.include_router(instructor.router)
     app.include_router(account.router)
+    app.include_router(similarity.router)
     app.mount('/static', StaticFiles(directory=os.path.join(os.path.dirname(__file__), 'static')), name='static')
 
     @app.exception_handler(HTTPException)

@@ -1,0 +1,64 @@
+"""The similarity pages over real HTTP and in a browser: a renamed copy among independent files is listed,
+the two files open side by side with the copied lines marked; students get 403."""
+import re
+
+import pytest
+
+from tests.integration.service.conftest import token
+from tests.integration.service.test_pages import browser, shot, sign_in  # noqa: F401 (the fixture)
+from tests.integration.service.test_pages_http import browser_like
+from tests.integration.service.test_rules import upload
+from tests.unit.app.test_similarity import renamed, student
+
+pytestmark = pytest.mark.slow
+
+
+def class_with_a_copy(api, service_env):
+    """Six students' files (the demo's two plus four made here), the last a renamed copy of Sam's."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from app.models import Course, Membership, User
+    from app.security import hash_password
+    from tests.integration.service.conftest import sessions
+    with sessions(service_env)() as session:
+        course = session.scalars(select(Course).where(Course.slug == 'demo')).one()
+        for i in range(4):
+            user = User(email='s%d@example.com' % i, password_hash=hash_password('demo'),
+                        created_at=datetime.now(timezone.utc))
+            session.add(user)
+            session.flush()
+            session.add(Membership(user_id=user.id, course_id=course.id, role='student'))
+        session.commit()
+    ids = {'student@example.com': upload(api, token(api, 'student@example.com'), student(10)).json()['id'],
+           'student2@example.com': upload(api, token(api, 'student2@example.com'), student(11)).json()['id']}
+    for i in range(3):
+        ids['s%d@example.com' % i] = upload(api, token(api, 's%d@example.com' % i), student(20 + i)).json()['id']
+    ids['s3@example.com'] = upload(api, token(api, 's3@example.com'), renamed(student(10))).json()['id']
+    return ids
+
+
+def test_the_copy_is_listed_and_compared_line_by_line(api, service_env, browser):
+    from playwright.sync_api import expect
+    ids = class_with_a_copy(api, service_env)
+    teacher, _ = browser_like(api, 'instructor@example.com')
+    page = teacher.get('/instructor/assignments/convnet/similarity').text
+    rows = re.findall(r'<tr><td>(\d+) %</td><td>([^<]+)</td><td>([^<]+)</td>', page)
+    assert [(a, b) for _, a, b in rows] == [('student@example.com', 's3@example.com')] and int(rows[0][0]) > 90
+    assert '6 students' in page
+    pupil, _ = browser_like(api, 'student@example.com')
+    assert pupil.get('/instructor/assignments/convnet/similarity').status_code == 403
+    compare = '/instructor/assignments/convnet/similarity/%d/%d' % (ids['student@example.com'], ids['s3@example.com'])
+    assert pupil.get(compare).status_code == 403
+    assert teacher.get('/instructor/assignments/convnet/similarity/%d/999999' % ids['s3@example.com']
+                       ).status_code == 404
+    view = sign_in(browser, api, 'instructor@example.com', '/instructor/assignments/convnet')
+    view.get_by_role('link', name='Similar submissions').click()
+    view.get_by_role('link', name=re.compile('compare')).click()
+    columns = view.locator('pre.source')
+    expect(columns).to_have_count(2)
+    for i in range(2):                                                   # the copied body, on both sides
+        expect(columns.nth(i).locator('span.shared').first).to_contain_text('v')
+    assert view.locator('span.shared').count() >= 60 and 'my own work' in columns.nth(1).inner_text()
+    shot(view, 'instructor-similarity-compare')

@@ -1,0 +1,120 @@
+"""The similarity ranking on a synthetic class: a shared skeleton, students' own code, one renamed copy."""
+import random
+import re
+
+from app.similarity import rank, shared_lines, tokens
+
+SKELETON = '''import torch
+
+
+class Layer:
+    """Forward and backward of a layer; students fill in the bodies."""
+
+    @staticmethod
+    def forward(x, w, b, conv_param):
+        """Inputs: x of shape (N, C, H, W), w of shape (F, C, HH, WW), b of shape (F,)."""
+        stride, pad = conv_param["stride"], conv_param["pad"]
+        N, C, H, W = x.shape
+        F, _, HH, WW = w.shape
+        H_out = 1 + (H + 2 * pad - HH) // stride
+        W_out = 1 + (W + 2 * pad - WW) // stride
+        out = torch.zeros((N, F, H_out, W_out), dtype=x.dtype, device=x.device)
+        {BODY}
+        cache = (x, w, b, conv_param)
+        return out, cache
+
+
+def rel_error(x, y, eps=1e-10):
+    top = (x - y).abs().max().item()
+    bot = (x.abs() + y.abs()).clamp(min=eps).max().item()
+    return top / bot
+'''
+OPS = ['+', '-', '*', '/', '//', '%', '**', '@']
+
+
+def expression(rnd):
+    terms = ['v%d' % rnd.randrange(9) for _ in range(rnd.randint(2, 4))]
+    text = terms[0]
+    for term in terms[1:]:
+        text += ' %s %s' % (rnd.choice(OPS), term if rnd.random() < 0.7 else 'torch.%s(%s)' % (
+            rnd.choice(['sum', 'mean', 'amax', 'exp', 'sqrt', 'abs']), term))
+    return text
+
+
+def own_code(seed, lines=40):
+    """A body of its own: statements whose shapes and operators follow a seeded generator."""
+    rnd, out = random.Random(seed), []
+    for i in range(lines):
+        target = 'v%d' % rnd.randrange(9)
+        kind = rnd.randrange(3)
+        if kind == 0:
+            out.append('%s = %s' % (target, expression(rnd)))
+        elif kind == 1:
+            out.append('%s[:, %d] %s= %s' % (target, rnd.randrange(4), rnd.choice(OPS[:4]), expression(rnd)))
+        else:
+            out.append('%s = (%s, %s)' % (target, expression(rnd), expression(rnd)))
+    return '\n        '.join(out)
+
+
+def student(seed):
+    return SKELETON.replace('{BODY}', own_code(seed))
+
+
+def renamed(source):
+    """Every v<digit> name changed and comments added: the same code for the ranking."""
+    return re.sub(r'\bv(\d)\b', r'renamed_\1', source).replace('        out = torch.zeros',
+                                                                 '        # my own work\n        out = torch.zeros')
+
+
+def test_names_comments_and_spacing_do_not_change_the_tokens():
+    a = 'total = x  +  y # sum\nprint(total)\n'
+    b = 'acc=first+second\nprint( acc )  # shown\n'
+    assert [t for t, _ in tokens(a)] == [t for t, _ in tokens(b)] == ['N', '=', 'N', '+', 'N', 'N', '(', 'N', ')']
+    assert tokens('def f(:\n    pass\n')[:2] == [('def', 1), ('N', 1)]          # a broken file keeps its start
+
+
+def test_the_renamed_copy_is_first_and_the_skeleton_counts_for_nothing():
+    sources = {'s%d' % i: student(i) for i in range(6)}
+    sources['copy'] = renamed(sources['s2'])
+    pairs, common = rank(sources)
+    assert pairs[0][2:] == ('copy', 's2') and pairs[0][0] > 0.9
+    assert len(pairs) == 1                                                  # nobody else reaches 25 %
+    before, after = SKELETON.split('{BODY}')
+    assert common and common <= all_grams(before) | all_grams(after)      # only the skeleton's code
+
+
+def test_the_skeleton_makes_two_files_look_alike_until_the_class_shows_it_is_given():
+    alone, common = rank({'s1': student(1), 's2': student(2)}, min_score=0.0)
+    assert not common and alone[0][2:] == ('s1', 's2') and alone[0][0] > 0.15   # two files: nothing left out
+    in_class, _ = rank({'s%d' % i: student(i) for i in range(1, 7)}, min_score=0.0)
+    assert next((p[0] for p in in_class if p[2:] == ('s1', 's2')), 0.0) < 0.05
+
+
+def test_shared_lines_point_at_the_copied_region():
+    original = student(3)
+    copy = renamed(original)
+    lines_a, lines_b = shared_lines(original, copy)
+    body = [i + 1 for i, line in enumerate(original.splitlines()) if line.strip().startswith('v')]
+    assert set(body) <= lines_a and lines_b
+    before, after = SKELETON.split('{BODY}')
+    other_a, _ = shared_lines(original, student(4), ignore=all_grams(before) | all_grams(after))
+    assert not (set(body) & other_a)                                        # unrelated bodies share nothing
+
+
+def all_grams(source):
+    """Every k-gram hash of a source (not only those the winnowing keeps)."""
+    from app.similarity import _code, _rolling
+    return set(_rolling([_code(t) for t, _ in tokens(source)]))
+
+
+def test_the_hashes_are_the_same_in_every_process():
+    import os
+    import subprocess
+    import sys
+
+    from app.similarity import fingerprints
+    code = 'from tests.unit.app.test_similarity import student; from app.similarity import fingerprints; ' \
+           'print(sorted(fingerprints(student(5)).items())[:5])'
+    runs = {subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                           env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ('1', '2')}
+    assert runs == {str(sorted(fingerprints(student(5)).items())[:5]) + '\n'}
