@@ -173,3 +173,20 @@ def queued_ids(broker_url, queue='cpu'):
     import redis
     raw = redis.Redis.from_url(broker_url).lrange(queue, 0, -1)
     return [json.loads(base64.b64decode(json.loads(m)['body']))[0][0] for m in reversed(raw)]
+
+
+CHROMIUM = '/usr/bin/chromium'
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (for the page tests)."""
+    if not os.path.exists(CHROMIUM):
+        raise RuntimeError('Chromium is missing: apt-get install chromium (.ci/run does it)')
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync'])
+        yield browser
+        browser.close()

@@ -15,21 +15,7 @@ from tests.submissions import bugs
 
 pytestmark = pytest.mark.slow
 SHOTS = os.path.join(ROOT, 'artifacts', 'screenshots')
-CHROMIUM = '/usr/bin/chromium'
 GRADED_S = 180_000                                     # ms: a grading on a busy 2-core machine
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        raise RuntimeError('Chromium is missing: apt-get install chromium (.ci/run does it)')
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync'])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

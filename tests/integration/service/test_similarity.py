@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.integration.service.conftest import token
-from tests.integration.service.test_pages import browser, shot, sign_in  # noqa: F401 (the fixture)
+from tests.integration.service.test_pages import shot, sign_in
 from tests.integration.service.test_pages_http import browser_like
 from tests.integration.service.test_rules import upload
 from tests.unit.app.test_similarity import renamed, student
