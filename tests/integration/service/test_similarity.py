@@ -35,7 +35,8 @@ def class_with_a_copy(api, service_env):
            'student2@example.com': upload(api, token(api, 'student2@example.com'), student(11)).json()['id']}
     for i in range(3):
         ids['s%d@example.com' % i] = upload(api, token(api, 's%d@example.com' % i), student(20 + i)).json()['id']
-    ids['s3@example.com'] = upload(api, token(api, 's3@example.com'), renamed(student(10))).json()['id']
+    copy = renamed(student(10)).replace('# my own work', '# my own work <script>alert(1)</script>')
+    ids['s3@example.com'] = upload(api, token(api, 's3@example.com'), copy).json()['id']
     return ids
 
 
@@ -51,6 +52,8 @@ def test_the_copy_is_listed_and_compared_line_by_line(api, service_env, browser)
     assert pupil.get('/instructor/assignments/convnet/similarity').status_code == 403
     compare = '/instructor/assignments/convnet/similarity/%d/%d' % (ids['student@example.com'], ids['s3@example.com'])
     assert pupil.get(compare).status_code == 403
+    shown = teacher.get(compare).text
+    assert '<script>alert(1)' not in shown and '&lt;script&gt;alert(1)&lt;/script&gt;' in shown   # escaped
     assert teacher.get('/instructor/assignments/convnet/similarity/%d/999999' % ids['s3@example.com']
                        ).status_code == 404
     view = sign_in(browser, api, 'instructor@example.com', '/instructor/assignments/convnet')
