@@ -3,6 +3,8 @@
 Everything that depends on a due date (closing uploads, the late flag, the late penalty, hidden details)
 asks for a student's Terms, never the assignment's dates directly.
 """
+import csv
+import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Optional
@@ -70,6 +72,33 @@ def grant(session, assignment, student_id, due, late_due, granted_by):
     audit.record(session, 'extension granted', granted_by, assignment=assignment, subject_id=student_id,
                  detail='due %s, late due %s' % (_text(due), _text(late_due)))
     _mark_late(session, assignment, student_id, terms_for(session, assignment, student_id))
+
+
+def parse_extensions(text):
+    """CSV with the columns email, due_at and (optional) late_due_at, ISO times (UTC unless an offset)
+    -> [(email, due, late_due)], or ValueError naming the line."""
+    reader = csv.DictReader(io.StringIO(text.lstrip('\ufeff')))
+    names = [f.strip().lower() for f in reader.fieldnames or []]
+    if 'email' not in names or 'due_at' not in names:
+        raise ValueError('the first line must name the columns, among them "email" and "due_at"')
+    rows = []
+    for n, raw in enumerate(reader, start=2):
+        row = {(k or '').strip().lower(): (v or '').strip() for k, v in raw.items()}
+        try:
+            due, late = (utc(datetime.fromisoformat(row[k])) if row.get(k) else None
+                         for k in ('due_at', 'late_due_at'))
+        except ValueError:
+            raise ValueError('line %d: a date is not an ISO date and time' % n)
+        problem = extension_problem(due, late)
+        if problem:
+            raise ValueError('line %d: %s' % (n, problem))
+        rows.append((row.get('email', '').lower(), due, late))
+    return rows
+
+
+def utc(moment):
+    """A time given without an offset is UTC."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def revoke(session, assignment, student_id, actor_id=None):

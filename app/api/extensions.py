@@ -4,7 +4,7 @@ GET    /api/v1/assignments/{slug}/extensions           every extension of the as
 PUT    /api/v1/assignments/{slug}/extensions/{email}   {"due_at", "late_due_at"?} (ISO; UTC unless an offset)
 DELETE /api/v1/assignments/{slug}/extensions/{email}   back to the class's dates
 """
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Optional
 
 from fastapi import APIRouter, HTTPException, Response
@@ -23,10 +23,6 @@ router = APIRouter(tags=['extensions'])
 class ExtensionIn(BaseModel):
     due_at: datetime
     late_due_at: Optional[datetime] = None
-
-
-def _utc(moment):
-    return None if moment is None else moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _row(session, extension):
@@ -54,7 +50,8 @@ def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep,
     assignment = _assignment(session, user, slug)
     student = course_member_or_404(session, assignment, email=email)
     try:
-        deadlines.grant(session, assignment, student.id, _utc(body.due_at), _utc(body.late_due_at), user.id)
+        deadlines.grant(session, assignment, student.id, deadlines.utc(body.due_at), deadlines.utc(body.late_due_at),
+                        user.id)
     except ValueError as exc:
         session.rollback()
         raise HTTPException(422, str(exc))

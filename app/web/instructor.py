@@ -15,7 +15,7 @@ from app.courses import create_assignment, settings_problem
 from app.deadlines import terms_by_student, terms_for
 from app.deps import SessionDep
 from app.dispatch import requeue
-from app.models import Assignment, Course, RegradeRun, Submission
+from app.models import Assignment, Course, Extension, RegradeRun, Submission, User
 from app.roster import enrol, parse_roster
 from app.scores import summarise
 from grader.catalog import PROFILES
@@ -36,7 +36,7 @@ def _queue_depth(settings):
         return {'error': str(exc)[:120]}
 
 
-def _dashboard(request, session, user, assignment, **extra):
+def _dashboard(request, session, user, assignment, status_code=200, **extra):
     students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
     roster = summarise(assignment, students, subs, terms_by_student(session, assignment))
@@ -51,7 +51,8 @@ def _dashboard(request, session, user, assignment, **extra):
     now = datetime.now(timezone.utc)
     counts = dict(session.execute(select(Submission.status, func.count()).where(
         Submission.assignment_id == assignment.id).group_by(Submission.status)).all())
-    return render(request, 'dashboard.html', user, assignment=assignment, roster=roster, profiles=sorted(PROFILES),
+    return render(request, 'dashboard.html', user, status_code=status_code, assignment=assignment, roster=roster,
+                  profiles=sorted(PROFILES), extensions=_extensions(session, assignment),
                   histogram=histogram_svg(dashboard.histogram(bests, max_score),
                                           'Best scores of %d students' % len(bests)),
                   pass_rates=pass_rate_svg(rates, 'Pass rate per check, latest graded submission of each student'),
@@ -62,6 +63,14 @@ def _dashboard(request, session, user, assignment, **extra):
                                        .order_by(RegradeRun.id.desc()).limit(5)).all(),
                   mean=sum(bests) / len(bests) if bests else None,
                   changes=audit.recent(session, assignment.course_id, 20), **extra)
+
+
+def _extensions(session, assignment):
+    rows = session.scalars(select(Extension).where(Extension.assignment_id == assignment.id)
+                           .order_by(Extension.due_at)).all()
+    emails = dict(session.execute(select(User.id, User.email).where(
+        User.id.in_([e.user_id for e in rows]))).all()) if rows else {}
+    return [(emails.get(e.user_id, '?'), e) for e in rows]
 
 
 @router.get('/assignments/{slug}')
@@ -252,6 +261,33 @@ def new_assignment(course_slug: str, request: Request, session: SessionDep, csrf
                          new_values={'slug': slug, 'title': title, 'profile': profile})
     session.commit()
     return RedirectResponse('/instructor/assignments/%s' % assignment.slug, status_code=303)
+
+
+@router.post('/assignments/{slug}/extensions')
+def extensions_import(slug: str, request: Request, session: SessionDep, csrf: Annotated[str, Form()],
+                      extensions: Annotated[str, Form()]):
+    """Many extensions at once (an accommodation list): all of them, or none when a line is refused."""
+    user = page_user(request, session)
+    check_csrf(request, {'csrf': csrf})
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'see this page')
+    try:
+        rows = deadlines.parse_extensions(extensions)
+        students = [_member(session, assignment, email, n) for n, (email, _, _) in enumerate(rows, start=2)]
+    except ValueError as exc:
+        return _dashboard(request, session, user, assignment, status_code=422, extensions_error=str(exc),
+                          extensions_text=extensions)
+    for student, (_, due, late) in zip(students, rows):
+        deadlines.grant(session, assignment, student.id, due, late, user.id)
+    session.commit()
+    return _dashboard(request, session, user, assignment, extensions_saved=len(rows))
+
+
+def _member(session, assignment, email, line):
+    try:
+        return course_member_or_404(session, assignment, email=email)
+    except HTTPException:
+        raise ValueError('line %d: %s is not enrolled in this course' % (line, email or 'an empty e-mail'))
 
 
 @router.post('/assignments/{slug}/roster')

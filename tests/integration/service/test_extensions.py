@@ -1,5 +1,6 @@
 """Extensions over real HTTP: a student's own due dates decide when their uploads close, which are late, the
 late penalty and when their hidden details show; granted and taken back on the student's history page."""
+import html
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -181,3 +182,29 @@ def test_two_instructors_granting_at_once_both_succeed_on_postgresql(fresh_postg
         assert terms_for(session, a, sam).due_at == second_due
     first.close()
     second.close()
+
+
+def test_an_accommodation_list_is_saved_whole_or_not_at_all(api, service_env):
+    teacher, csrf = browser_like(api, 'instructor@example.com')
+    url = '/instructor/assignments/convnet/extensions'
+    due, late = local(NOW + timedelta(days=5)), local(NOW + timedelta(days=6))
+    good = 'email,due_at,late_due_at\nStudent@example.com,%s,%s\nstudent2@example.com,%s,\n' % (due, late, due)
+    for text, message in (
+            ('email,when\nstudent@example.com,%s\n' % due, 'among them &#34;email&#34; and &#34;due_at&#34;'),
+            (good + 'nobody@example.com,%s,\n' % due, 'line 4: nobody@example.com is not enrolled in this course'),
+            (good + 'student@example.com,friday,\n', 'line 4: a date is not an ISO date and time'),
+            (good + 'student@example.com,%s,%s\n' % (late, due), 'line 4: the late due date is before the due date')):
+        r = teacher.post(url, data={'csrf': csrf, 'extensions': text})
+        assert r.status_code == 422 and message in r.text, r.text[-2000:]
+        assert html.escape(text.splitlines()[-1]) in r.text                # what was typed, kept to fix
+        assert 'No extensions' in r.text                                   # none saved
+    r = teacher.post(url, data={'csrf': csrf, 'extensions': good})
+    assert r.status_code == 200 and '2 extensions saved.' in r.text
+    listed = r.text[r.text.index('id="extension-list"'):r.text.index('</table>', r.text.index('id="extension-list"'))]
+    assert 'student@example.com' in listed and 'student2@example.com' in listed
+    rows = httpx.get(api + V1 + '/assignments/convnet/extensions',
+                     headers=token(api, 'instructor@example.com')).json()['data']
+    assert {r['email']: r['late_due_at'] is None for r in rows} == {'student@example.com': False,
+                                                                    'student2@example.com': True}
+    pupil, pupil_csrf = browser_like(api, 'student@example.com')
+    assert pupil.post(url, data={'csrf': pupil_csrf, 'extensions': good}).status_code == 403
