@@ -36,6 +36,15 @@ def _queue_depth(settings):
         return {'error': str(exc)[:120]}
 
 
+def _instructor_form(request, session, slug, csrf):
+    """(user, assignment) for a form an instructor of the assignment's course sent, else 403/404."""
+    user = page_user(request, session)
+    check_csrf(request, {'csrf': csrf})
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'see this page')
+    return user, assignment
+
+
 def _dashboard(request, session, user, assignment, status_code=200, **extra):
     students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
@@ -92,10 +101,7 @@ def history_page(slug: str, student_id: int, request: Request, session: SessionD
 @router.post('/assignments/{slug}/students/{student_id}/password')
 def new_password(slug: str, student_id: int, request: Request, session: SessionDep, csrf: Annotated[str, Form()]):
     """A new random password for a student who forgot theirs, shown once; their sessions end."""
-    user = page_user(request, session)
-    check_csrf(request, {'csrf': csrf})
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    user, assignment = _instructor_form(request, session, slug, csrf)
     student = course_member_or_404(session, assignment, student_id)
     password = passwords.reset(session, user, student, assignment.course_id)
     return _history(request, session, user, assignment, student, new_password=password)
@@ -106,10 +112,7 @@ def extension(slug: str, student_id: int, request: Request, session: SessionDep,
               due_at: Annotated[str, Form()] = '', late_due_at: Annotated[str, Form()] = '',
               action: Annotated[str, Form()] = 'grant'):
     """Give a student their own due dates (or take them back); their late flags follow."""
-    user = page_user(request, session)
-    check_csrf(request, {'csrf': csrf})
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    user, assignment = _instructor_form(request, session, slug, csrf)
     student = course_member_or_404(session, assignment, student_id)
     if action == 'revoke':
         deadlines.revoke(session, assignment, student.id, user.id)
@@ -215,10 +218,7 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
                   rate_limit_burst: Annotated[int, Form()] = 5, rate_limit_per_hour: Annotated[int, Form()] = 10,
                   details_after_due: Annotated[bool, Form()] = False,
                   training_checks: Annotated[bool, Form()] = False, leaderboard: Annotated[bool, Form()] = False):
-    user = page_user(request, session)
-    check_csrf(request, {'csrf': csrf})
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    user, assignment = _instructor_form(request, session, slug, csrf)
     try:
         due, late = _moment(due_at), _moment(late_due_at)
     except ValueError:
@@ -267,10 +267,7 @@ def new_assignment(course_slug: str, request: Request, session: SessionDep, csrf
 def extensions_import(slug: str, request: Request, session: SessionDep, csrf: Annotated[str, Form()],
                       extensions: Annotated[str, Form()]):
     """Many extensions at once (an accommodation list): all of them, or none when a line is refused."""
-    user = page_user(request, session)
-    check_csrf(request, {'csrf': csrf})
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    user, assignment = _instructor_form(request, session, slug, csrf)
     try:
         rows = deadlines.parse_extensions(extensions)
         students = [_member(session, assignment, email, n) for n, (email, _, _) in enumerate(rows, start=2)]
@@ -294,10 +291,7 @@ def _member(session, assignment, email, line):
 def roster_import(slug: str, request: Request, session: SessionDep, csrf: Annotated[str, Form()],
                   roster: Annotated[str, Form()]):
     """Enrol the listed people in the assignment's course; new accounts get a password shown once."""
-    user = page_user(request, session)
-    check_csrf(request, {'csrf': csrf})
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    user, assignment = _instructor_form(request, session, slug, csrf)
     try:
         rows = parse_roster(roster)
     except ValueError as exc:
