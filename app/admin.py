@@ -11,13 +11,13 @@ lines; the listing); what was done goes to standard error. Exit status 2 with a 
 """
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from app import audit, courses, passwords, roster
 from app.config import get_settings
-from app.db import aware, make_engine, make_sessionmaker
+from app.db import aware, make_engine, make_sessionmaker, utc_text
 from app.models import Assignment, Course, Membership, User
 
 
@@ -60,7 +60,7 @@ def _moment(text):
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError('%r is not an ISO date and time' % text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware(moment)
 
 
 def _user(session, email):
@@ -142,8 +142,7 @@ def list_all(session, args, out, note):
         out.write('%s  %s  (%d instructors, %d students)\n' % (course.slug, course.title,
                                                               counts.get('instructor', 0), counts.get('student', 0)))
         for a in session.scalars(select(Assignment).where(Assignment.course_id == course.id).order_by(Assignment.slug)):
-            due = aware(a.due_at).strftime('%Y-%m-%d %H:%M UTC') if a.due_at else '-'
-            out.write('  %s  %s  profile %s, due %s\n' % (a.slug, a.title, a.profile, due))
+            out.write('  %s  %s  profile %s, due %s\n' % (a.slug, a.title, a.profile, utc_text(a.due_at, '-')))
 
 
 COMMANDS = {'add-user': add_user, 'set-password': set_password, 'add-course': add_course,

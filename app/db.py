@@ -26,5 +26,10 @@ def make_sessionmaker(engine):
 
 
 def aware(moment):
-    """SQLite hands back naive datetimes; every stored time is UTC."""
+    """SQLite hands back naive datetimes; every stored time is UTC (and so is a time given without an offset)."""
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def utc_text(moment, empty='—'):
+    """A stored time as people read it: '2027-03-01 23:59 UTC'."""
+    return aware(moment).strftime('%Y-%m-%d %H:%M UTC') if moment else empty

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import audit
-from app.db import aware
+from app.db import aware, utc_text
 from app.models import Extension, Submission
 
 
@@ -70,7 +70,7 @@ def grant(session, assignment, student_id, due, late_due, granted_by):
                                                  set_={k: insert.excluded[k] for k in values}))
     session.flush()
     audit.record(session, 'extension granted', granted_by, assignment=assignment, subject_id=student_id,
-                 detail='due %s, late due %s' % (_text(due), _text(late_due)))
+                 detail='due %s, late due %s' % (utc_text(due, 'none'), utc_text(late_due, 'none')))
     _mark_late(session, assignment, student_id, terms_for(session, assignment, student_id))
 
 
@@ -85,7 +85,7 @@ def parse_extensions(text):
     for n, raw in enumerate(reader, start=2):
         row = {(k or '').strip().lower(): (v or '').strip() for k, v in raw.items()}
         try:
-            due, late = (utc(datetime.fromisoformat(row[k])) if row.get(k) else None
+            due, late = (aware(datetime.fromisoformat(row[k])) if row.get(k) else None
                          for k in ('due_at', 'late_due_at'))
         except ValueError:
             raise ValueError('line %d: a date is not an ISO date and time' % n)
@@ -94,11 +94,6 @@ def parse_extensions(text):
             raise ValueError('line %d: %s' % (n, problem))
         rows.append((row.get('email', '').lower(), due, late))
     return rows
-
-
-def utc(moment):
-    """A time given without an offset is UTC."""
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def revoke(session, assignment, student_id, actor_id=None):
@@ -116,10 +111,6 @@ def mark_all_late(session, assignment):
     for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)):
         terms = extended.get(sub.owner_id) or class_terms(assignment)
         sub.late = bool(terms.due_at and aware(sub.requested_at) > terms.due_at)
-
-
-def _text(moment):
-    return aware(moment).strftime('%Y-%m-%d %H:%M UTC') if moment else 'none'
 
 
 def _mark_late(session, assignment, student_id, terms):

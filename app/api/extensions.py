@@ -50,8 +50,7 @@ def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep,
     assignment = _assignment(session, user, slug)
     student = course_member_or_404(session, assignment, email=email)
     try:
-        deadlines.grant(session, assignment, student.id, deadlines.utc(body.due_at), deadlines.utc(body.late_due_at),
-                        user.id)
+        deadlines.grant(session, assignment, student.id, aware(body.due_at), aware(body.late_due_at), user.id)
     except ValueError as exc:
         session.rollback()
         raise HTTPException(422, str(exc))

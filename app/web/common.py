@@ -4,7 +4,7 @@ import os
 from fastapi import HTTPException
 from fastapi.templating import Jinja2Templates
 
-from app.db import aware
+from app.db import aware, utc_text
 from app.deps import COOKIE, csrf_token, user_for_token
 from grader.engine import COMPONENT_NAMES
 from grader.report import notation
@@ -17,7 +17,7 @@ class SignInRequired(Exception):
 
 
 def when(moment):
-    return aware(moment).strftime('%Y-%m-%d %H:%M UTC') if moment else '—'
+    return utc_text(moment)
 
 
 def points(value):
