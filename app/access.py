@@ -40,6 +40,12 @@ def course_member_or_404(session, assignment, user_id=None, email=None):
     return member
 
 
+def emails_of(session, user_ids):
+    """{user id: e-mail} of these accounts."""
+    ids = set(user_ids) - {None}
+    return dict(session.execute(select(User.id, User.email).where(User.id.in_(ids))).all()) if ids else {}
+
+
 def assignment_or_404(session, slug):
     assignment = session.scalars(select(Assignment).where(Assignment.slug == slug)).first()
     if assignment is None:

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from app.db import aware
-from app.models import Assignment, AuditEvent, User
+from app.access import emails_of
+from app.models import Assignment, AuditEvent
 
 
 def record(session, action, actor_id=None, course_id=None, assignment=None, subject_id=None, detail=''):
@@ -24,8 +25,7 @@ def recent(session, course_id, limit=30):
     """The course's newest events as dicts (who, what, for whom, where); limit None: all of them."""
     events = session.scalars(select(AuditEvent).where(AuditEvent.course_id == course_id)
                              .order_by(AuditEvent.id.desc()).limit(limit)).all()
-    ids = {e.actor_id for e in events} | {e.subject_id for e in events}
-    emails = dict(session.execute(select(User.id, User.email).where(User.id.in_(ids - {None}))).all()) if ids else {}
+    emails = emails_of(session, [e.actor_id for e in events] + [e.subject_id for e in events])
     slugs = dict(session.execute(select(Assignment.id, Assignment.slug).where(Assignment.course_id == course_id)).all())
     return [{'at': e.at, 'actor': emails.get(e.actor_id, 'operator (CLI)' if e.actor_id is None else 'deleted'),
              'action': e.action, 'subject': emails.get(e.subject_id, ''), 'assignment': slugs.get(e.assignment_id, ''),

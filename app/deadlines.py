@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import audit
 from app.db import aware, utc_text
+from app.access import emails_of
 from app.models import Extension, Submission
 
 
@@ -27,6 +28,23 @@ class Terms:
     late_due_at: Optional[datetime]
     late_penalty: float
     extended: bool = False
+
+    def is_late(self, moment):
+        return bool(self.due_at and moment > self.due_at)
+
+    def is_closed(self, moment):
+        """Past the late due date: uploads are refused and scores count 0."""
+        return bool(self.late_due_at and moment > self.late_due_at)
+
+
+class Schedule:
+    """Every student's terms for one assignment: their extension's, else the class's."""
+
+    def __init__(self, assignment, extended):
+        self.default, self.extended = class_terms(assignment), extended
+
+    def of(self, user_id):
+        return self.extended.get(user_id, self.default)
 
 
 def class_terms(assignment):
@@ -43,10 +61,17 @@ def terms_for(session, assignment, user_id):
     return _terms(assignment, extension) if extension else class_terms(assignment)
 
 
-def terms_by_student(session, assignment):
-    """{user_id: Terms} for every student with an extension; the others follow class_terms(assignment)."""
-    return {e.user_id: _terms(assignment, e)
-            for e in session.scalars(select(Extension).where(Extension.assignment_id == assignment.id))}
+def schedule(session, assignment):
+    return Schedule(assignment, {e.user_id: _terms(assignment, e) for e in session.scalars(
+        select(Extension).where(Extension.assignment_id == assignment.id))})
+
+
+def extensions(session, assignment):
+    """[(e-mail, Extension)] of the assignment, earliest due date first."""
+    rows = session.scalars(select(Extension).where(Extension.assignment_id == assignment.id)
+                           .order_by(Extension.due_at, Extension.id)).all()
+    emails = emails_of(session, [e.user_id for e in rows])
+    return [(emails.get(e.user_id, '?'), e) for e in rows]
 
 
 def extension_problem(due, late_due):
@@ -71,7 +96,7 @@ def grant(session, assignment, student_id, due, late_due, granted_by):
     session.flush()
     audit.record(session, 'extension granted', granted_by, assignment=assignment, subject_id=student_id,
                  detail='due %s, late due %s' % (utc_text(due, 'none'), utc_text(late_due, 'none')))
-    _mark_late(session, assignment, student_id, terms_for(session, assignment, student_id))
+    mark_late(session, assignment, student_id)
 
 
 def parse_extensions(text):
@@ -102,18 +127,12 @@ def revoke(session, assignment, student_id, actor_id=None):
                                                              Extension.user_id == student_id)):
         session.delete(extension)
     session.flush()
-    _mark_late(session, assignment, student_id, class_terms(assignment))
+    mark_late(session, assignment, student_id)
 
 
-def mark_all_late(session, assignment):
-    """After the assignment's dates changed: every submission's late flag by its owner's terms."""
-    extended = terms_by_student(session, assignment)
-    for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)):
-        terms = extended.get(sub.owner_id) or class_terms(assignment)
-        sub.late = bool(terms.due_at and aware(sub.requested_at) > terms.due_at)
-
-
-def _mark_late(session, assignment, student_id, terms):
-    for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
-                                                        Submission.owner_id == student_id)):
-        sub.late = bool(terms.due_at and aware(sub.requested_at) > terms.due_at)
+def mark_late(session, assignment, owner_id=None):
+    """Each submission's late flag by its owner's terms (one student's, or all after the class's dates moved)."""
+    terms = schedule(session, assignment)
+    query = select(Submission).where(Submission.assignment_id == assignment.id)
+    for sub in session.scalars(query if owner_id is None else query.where(Submission.owner_id == owner_id)):
+        sub.late = terms.of(sub.owner_id).is_late(aware(sub.requested_at))

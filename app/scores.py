@@ -3,7 +3,6 @@ import csv
 import io
 
 from app.db import aware
-from app.deadlines import class_terms
 
 CSV_COLUMNS = ('email', 'name', 'best', 'latest', 'max_score', 'submissions', 'last_submitted', 'late',
                'extended_to')
@@ -16,24 +15,23 @@ def effective_score(sub, terms):
     if sub.score is None:
         return None
     requested = aware(sub.requested_at)
-    if terms.late_due_at and requested > terms.late_due_at:
+    if terms.is_closed(requested):
         return 0.0
-    if terms.due_at and requested > terms.due_at:
+    if terms.is_late(requested):
         return round(sub.score * (1.0 - terms.late_penalty), 4)
     return sub.score
 
 
-def summarise(assignment, students, submissions, extended=None):
-    """students: Users; submissions: their Submission rows for this assignment; extended: {user_id: Terms}
-    of students with an extension -> one dict per student."""
-    extended = extended or {}
+def summarise(students, submissions, schedule):
+    """students: Users; submissions: their Submission rows for one assignment; schedule: its
+    app.deadlines.Schedule -> one dict per student."""
     by_owner = {}
     for sub in sorted(submissions, key=lambda s: (s.requested_at, s.id)):
         by_owner.setdefault(sub.owner_id, []).append(sub)
     rows = []
     for user in sorted(students, key=lambda u: u.email):
         subs = by_owner.get(user.id, [])
-        terms = extended.get(user.id) or class_terms(assignment)
+        terms = schedule.of(user.id)
         scores = [effective_score(s, terms) for s in subs]
         graded = [s for s in scores if s is not None]
         latest = next((s for s in reversed(scores) if s is not None), None)

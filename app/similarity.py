@@ -14,7 +14,8 @@ import zlib
 
 from sqlalchemy import select
 
-from app.models import Submission, User
+from app.access import emails_of
+from app.models import Submission
 
 K, WINDOW = 20, 12                 # tokens per k-gram; window of the winnowing (a match of K+WINDOW-1 is seen)
 MIN_SCORE = 0.25
@@ -127,7 +128,7 @@ def report(session, assignment, storage, min_score=MIN_SCORE):
     """The pairs of students whose latest files share the most of what they wrote, highest first."""
     files = latest_files(session, assignment, storage)
     pairs, common = rank({owner: source for owner, (_, source) in files.items()}, min_score)
-    emails = dict(session.execute(select(User.id, User.email).where(User.id.in_(list(files)))).all())
+    emails = emails_of(session, files)
     return {'students': len(files), 'common': len(common),
             'pairs': [{'score': score, 'shared': n, 'a': emails[a], 'b': emails[b], 'a_sub': files[a][0].id,
                        'b_sub': files[b][0].id} for score, n, a, b in pairs]}

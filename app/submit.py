@@ -27,7 +27,7 @@ def uploads_left(session, user, assignment):
 
 def closed(role, terms, now):
     """Students submit until their late due date (app.deadlines); instructors always."""
-    return role == 'student' and terms.late_due_at is not None and now > terms.late_due_at
+    return role == 'student' and terms.is_closed(now)
 
 
 def accept(session, settings, enqueue, user, assignment, received):
@@ -57,7 +57,7 @@ def accept(session, settings, enqueue, user, assignment, received):
     Storage(settings.storage_dir).put(source)
     sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256=digest, requested_at=now,
                      files=[{'name': GRADED_FILE, 'sha256': digest, 'size': len(source)}],
-                     late=bool(terms.due_at and now > terms.due_at))
+                     late=terms.is_late(now))
     session.add(sub)
     session.flush()
     requeue(session, [sub], {assignment.id: assignment}, settings, enqueue)

@@ -25,8 +25,8 @@ class ExtensionIn(BaseModel):
     late_due_at: Optional[datetime] = None
 
 
-def _row(session, extension):
-    return {'email': session.get(User, extension.user_id).email, 'due_at': aware(extension.due_at),
+def _row(session, email, extension):
+    return {'email': email, 'due_at': aware(extension.due_at),
             'late_due_at': aware(extension.late_due_at), 'granted_at': aware(extension.granted_at),
             'granted_by': session.get(User, extension.granted_by).email if extension.granted_by else None}
 
@@ -40,8 +40,7 @@ def _assignment(session, user, slug):
 @router.get('/assignments/{slug}/extensions')
 def list_extensions(slug: str, session: SessionDep, user: CurrentUser):
     assignment = _assignment(session, user, slug)
-    rows = [_row(session, e) for e in session.scalars(select(Extension).where(
-        Extension.assignment_id == assignment.id).order_by(Extension.id))]
+    rows = [_row(session, email, e) for email, e in deadlines.extensions(session, assignment)]
     return {'data': rows, 'count': len(rows)}
 
 
@@ -57,7 +56,7 @@ def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep,
     session.commit()
     extension = session.scalars(select(Extension).where(Extension.assignment_id == assignment.id,
                                                         Extension.user_id == student.id)).one()
-    return _row(session, extension)
+    return _row(session, student.email, extension)
 
 
 @router.delete('/assignments/{slug}/extensions/{email}', status_code=204)

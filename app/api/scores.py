@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.access import assignment_or_404, course_students, instructor_or_403
-from app.deadlines import class_terms, terms_by_student
+from app.deadlines import schedule
 from app.deps import CurrentUser, SessionDep
 from app.models import Submission, User
 from app.results import gradescope_json
@@ -23,7 +23,7 @@ def _course_rows(session, user, slug):
     instructor_or_403(session, user, assignment, 'see its scores')
     students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
-    return summarise(assignment, students, subs, terms_by_student(session, assignment))
+    return summarise(students, subs, schedule(session, assignment))
 
 
 @router.get('/assignments/{slug}/scores')
@@ -52,10 +52,10 @@ def gradescope_zip(slug: str, session: SessionDep, user: CurrentUser):
     """EMAIL/results.json of each student's best graded submission (late policy applied to pick it)."""
     assignment = assignment_or_404(session, slug)
     instructor_or_403(session, user, assignment, 'export its results')
-    best, extended = {}, terms_by_student(session, assignment)
+    best, terms = {}, schedule(session, assignment)
     for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
                                                         Submission.status == 'graded').order_by(Submission.id)):
-        score = effective_score(sub, extended.get(sub.owner_id) or class_terms(assignment))
+        score = effective_score(sub, terms.of(sub.owner_id))
         if sub.owner_id not in best or score > best[sub.owner_id][0]:
             best[sub.owner_id] = (score, sub)
     buf = io.BytesIO()

@@ -12,10 +12,10 @@ from app.access import (assignment_or_404, course_member_or_404, course_students
                         readable_submission)
 from app import deadlines
 from app.courses import create_assignment, settings_problem
-from app.deadlines import terms_by_student, terms_for
+from app.deadlines import terms_for
 from app.deps import SessionDep
 from app.dispatch import requeue
-from app.models import Assignment, Course, Extension, RegradeRun, Submission, User
+from app.models import Assignment, Course, RegradeRun, Submission
 from app.roster import enrol, parse_roster
 from app.scores import summarise
 from grader.catalog import PROFILES
@@ -48,7 +48,7 @@ def _instructor_form(request, session, slug, csrf):
 def _dashboard(request, session, user, assignment, status_code=200, **extra):
     students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
-    roster = summarise(assignment, students, subs, terms_by_student(session, assignment))
+    roster = summarise(students, subs, deadlines.schedule(session, assignment))
     ids = {u.email: u.id for u in students}
     for row in roster:
         row['id'] = ids[row['email']]
@@ -61,7 +61,7 @@ def _dashboard(request, session, user, assignment, status_code=200, **extra):
     counts = dict(session.execute(select(Submission.status, func.count()).where(
         Submission.assignment_id == assignment.id).group_by(Submission.status)).all())
     return render(request, 'dashboard.html', user, status_code=status_code, assignment=assignment, roster=roster,
-                  profiles=sorted(PROFILES), extensions=_extensions(session, assignment),
+                  profiles=sorted(PROFILES), extensions=deadlines.extensions(session, assignment),
                   histogram=histogram_svg(dashboard.histogram(bests, max_score),
                                           'Best scores of %d students' % len(bests)),
                   pass_rates=pass_rate_svg(rates, 'Pass rate per check, latest graded submission of each student'),
@@ -72,14 +72,6 @@ def _dashboard(request, session, user, assignment, status_code=200, **extra):
                                        .order_by(RegradeRun.id.desc()).limit(5)).all(),
                   mean=sum(bests) / len(bests) if bests else None,
                   changes=audit.recent(session, assignment.course_id, 20), **extra)
-
-
-def _extensions(session, assignment):
-    rows = session.scalars(select(Extension).where(Extension.assignment_id == assignment.id)
-                           .order_by(Extension.due_at)).all()
-    emails = dict(session.execute(select(User.id, User.email).where(
-        User.id.in_([e.user_id for e in rows]))).all()) if rows else {}
-    return [(emails.get(e.user_id, '?'), e) for e in rows]
 
 
 @router.get('/assignments/{slug}')
@@ -237,7 +229,7 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     changed = ['%s: %s → %s' % (k, before[k], v) for k, v in _settings_view(assignment).items() if before[k] != v]
     if changed:
         audit.record(session, 'settings changed', user.id, assignment=assignment, detail='; '.join(changed))
-    deadlines.mark_all_late(session, assignment)
+    deadlines.mark_late(session, assignment)
     session.commit()
     return _dashboard(request, session, user, assignment, settings_saved=True)
 
