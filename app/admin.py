@@ -78,9 +78,10 @@ def _course(session, slug):
 
 
 def add_user(session, args, out, note):
-    email = args.email.strip().lower()
-    if '@' not in email:
-        raise Refused('%r is not an e-mail address' % args.email)
+    try:
+        email = roster.parse_email(args.email)
+    except ValueError as exc:
+        raise Refused(str(exc))
     user, password = roster.account(session, email, args.name)
     if password is None:
         raise Refused('%s already has an account (set-password gives it a new password)' % email)

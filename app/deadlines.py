@@ -3,8 +3,6 @@
 Everything that depends on a due date (closing uploads, the late flag, the late penalty, hidden details)
 asks for a student's Terms, never the assignment's dates directly.
 """
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Optional
@@ -17,6 +15,7 @@ from app import audit
 from app.db import aware, utc_text
 from app.access import emails_of
 from app.models import Extension, Submission
+from app.roster import csv_rows
 
 
 INSERTS = {'postgresql': postgresql_insert, 'sqlite': sqlite_insert}
@@ -102,13 +101,8 @@ def grant(session, assignment, student_id, due, late_due, granted_by):
 def parse_extensions(text):
     """CSV with the columns email, due_at and (optional) late_due_at, ISO times (UTC unless an offset)
     -> [(email, due, late_due)], or ValueError naming the line."""
-    reader = csv.DictReader(io.StringIO(text.lstrip('\ufeff')))
-    names = [f.strip().lower() for f in reader.fieldnames or []]
-    if 'email' not in names or 'due_at' not in names:
-        raise ValueError('the first line must name the columns, among them "email" and "due_at"')
     rows = []
-    for n, raw in enumerate(reader, start=2):
-        row = {(k or '').strip().lower(): (v or '').strip() for k, v in raw.items()}
+    for n, row in csv_rows(text, ['email', 'due_at']):
         try:
             due, late = (aware(datetime.fromisoformat(row[k])) if row.get(k) else None
                          for k in ('due_at', 'late_due_at'))

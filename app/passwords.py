@@ -3,15 +3,13 @@
 There is no e-mail: a forgotten password is replaced by an instructor of one of the student's courses, who
 sees the new one once and passes it on. Either way every other session of the account is signed out.
 """
-import secrets
-
 from fastapi import HTTPException
 from sqlalchemy import delete, select
 
 from app import audit
 from app.accounts import authenticate
 from app.models import ApiToken, Membership
-from app.security import hash_password, token_digest
+from app.security import hash_password, random_password, token_digest
 
 MIN_LENGTH, MAX_LENGTH = 10, 200
 
@@ -68,7 +66,7 @@ def reset(session, instructor, student, course_id=None):
 def issue(session, user, actor_id=None, course_id=None):
     """A new random password for any account (returned once); its sessions end. actor_id None: the CLI."""
     audit.record(session, 'password reset', actor_id, course_id, subject_id=user.id)
-    password = secrets.token_urlsafe(9)
+    password = random_password()
     _set(session, user, password)
     return password
 

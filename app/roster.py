@@ -1,14 +1,13 @@
 """Enrolling people in a course from a CSV roster (the dashboard's import and `python -m app.admin enrol`)."""
 import csv
 import io
-import secrets
 from datetime import datetime, timezone
 
 from sqlalchemy import select
 
 from app import audit
 from app.models import Membership, User
-from app.security import hash_password
+from app.security import hash_password, random_password
 
 
 def parse_email(text):
@@ -19,14 +18,22 @@ def parse_email(text):
     return email
 
 
+def csv_rows(text, required):
+    """[(line number, {column: value})] of a pasted CSV whose first line names the columns (trimmed, lower-case
+    names), or ValueError when one of `required` is missing."""
+    reader = csv.DictReader(io.StringIO(text.lstrip('\ufeff')))
+    names = [f.strip().lower() for f in reader.fieldnames or []]
+    if not all(c in names for c in required):
+        raise ValueError('the first line must name the columns, among them %s'
+                         % ' and '.join('"%s"' % c for c in required))
+    return [(n, {(k or '').strip().lower(): (v or '').strip() for k, v in raw.items()})
+            for n, raw in enumerate(reader, start=2)]
+
+
 def parse_roster(text):
     """CSV with a header holding email (and optionally name, role) -> [(email, name, role)] or ValueError."""
-    reader = csv.DictReader(io.StringIO(text.lstrip('\ufeff')))
-    if not reader.fieldnames or 'email' not in [f.strip().lower() for f in reader.fieldnames]:
-        raise ValueError('the first line must name the columns, among them "email"')
     rows = []
-    for n, raw in enumerate(reader, start=2):
-        row = {(k or '').strip().lower(): (v or '').strip() for k, v in raw.items()}
+    for n, row in csv_rows(text, ['email']):
         try:
             email, role = parse_email(row.get('email', '')), row.get('role') or 'student'
         except ValueError as exc:
@@ -42,7 +49,7 @@ def account(session, email, name=''):
     user = session.scalars(select(User).where(User.email == email)).first()
     if user is not None:
         return user, None
-    password = secrets.token_urlsafe(9)
+    password = random_password()
     user = User(email=email, name=name, role='student', password_hash=hash_password(password),
                 created_at=datetime.now(timezone.utc))
     session.add(user)

@@ -21,6 +21,11 @@ def verify_password(password_hash, password):
         return False
 
 
+def random_password():
+    """A password given out once (new accounts, resets): 12 URL-safe characters."""
+    return secrets.token_urlsafe(9)
+
+
 def new_token():
     """(token given to the user, its sha256 kept in the database)."""
     token = secrets.token_urlsafe(32)

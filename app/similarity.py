@@ -1,8 +1,9 @@
 """Which students' latest files share unusually much code: token k-grams, winnowed, compared pairwise.
 
 Names become one token (renaming variables changes nothing) except attributes (`.sum`, `.zeros`: the API a
-file uses), comments and whitespace vanish, strings and numbers become placeholders. Code that more than half of the class shares (the assignment's skeleton, the
-course's helpers) is left out, so what remains is what students wrote. A high score is a reason to look at
+file uses), comments and whitespace vanish, strings and numbers become placeholders. Code that more than
+half of the class shares (the assignment's skeleton, the course's helpers) is left out, so what remains is
+what students wrote. A high score is a reason to look at
 two files side by side, never proof of copying.
 """
 import collections
@@ -90,6 +91,10 @@ def _common(prints, students):
     return {h for h, n in seen.items() if n > limit}
 
 
+def source(storage, sub):
+    return storage.get(sub.content_sha256).decode('utf-8', 'replace')
+
+
 def latest_files(session, assignment, storage):
     """{owner_id: (submission, source)} of each student's latest stored submission."""
     latest = {}
@@ -99,7 +104,7 @@ def latest_files(session, assignment, storage):
     files = {}
     for owner, sub in latest.items():
         try:
-            files[owner] = (sub, storage.get(sub.content_sha256).decode('utf-8', 'replace'))
+            files[owner] = (sub, source(storage, sub))
         except (OSError, ValueError):
             continue
     return files

@@ -4,6 +4,7 @@ import os
 from fastapi import HTTPException
 from fastapi.templating import Jinja2Templates
 
+from app.access import assignment_or_404, instructor_or_403
 from app.db import aware, utc_text
 from app.deps import COOKIE, csrf_token, user_for_token
 from grader.engine import COMPONENT_NAMES
@@ -44,6 +45,17 @@ def page_user(request, session):
     if user is None:
         raise SignInRequired()
     return user
+
+
+def instructor_page(request, session, slug, form=None):
+    """(user, assignment) for a page of the assignment's course's instructors (with form: a form they sent,
+    its CSRF field checked), else sign-in, 403 or 404."""
+    user = page_user(request, session)
+    if form is not None:
+        check_csrf(request, form)
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'see this page')
+    return user, assignment
 
 
 def check_csrf(request, form):

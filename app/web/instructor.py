@@ -8,8 +8,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
 from app import audit, dashboard, passwords, previews
-from app.access import (assignment_or_404, course_member_or_404, course_students, instructor_or_403, is_instructor,
-                        readable_submission)
+from app.access import course_member_or_404, course_students, instructor_or_403, is_instructor, readable_submission
 from app import deadlines
 from app.courses import create_assignment, settings_problem
 from app.deadlines import terms_for
@@ -21,7 +20,7 @@ from app.scores import summarise
 from grader.catalog import PROFILES
 
 from .charts import histogram_svg, pass_rate_svg, timeline_svg
-from .common import check_csrf, page_user, render, when
+from .common import check_csrf, instructor_page, page_user, render, when
 from .student import home_page
 
 router = APIRouter(prefix='/instructor', include_in_schema=False)
@@ -34,15 +33,6 @@ def _queue_depth(settings):
         return {q: client.llen(q) for q in ('cpu', 'gpu')}
     except Exception as exc:                            # shown on the page, never a 500
         return {'error': str(exc)[:120]}
-
-
-def _instructor_form(request, session, slug, csrf):
-    """(user, assignment) for a form an instructor of the assignment's course sent, else 403/404."""
-    user = page_user(request, session)
-    check_csrf(request, {'csrf': csrf})
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
-    return user, assignment
 
 
 def _dashboard(request, session, user, assignment, status_code=200, **extra):
@@ -76,24 +66,20 @@ def _dashboard(request, session, user, assignment, status_code=200, **extra):
 
 @router.get('/assignments/{slug}')
 def dashboard_page(slug: str, request: Request, session: SessionDep):
-    user = page_user(request, session)
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    user, assignment = instructor_page(request, session, slug)
     return _dashboard(request, session, user, assignment)
 
 
 @router.get('/assignments/{slug}/students/{student_id}')
 def history_page(slug: str, student_id: int, request: Request, session: SessionDep):
-    user = page_user(request, session)
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    user, assignment = instructor_page(request, session, slug)
     return _history(request, session, user, assignment, course_member_or_404(session, assignment, student_id))
 
 
 @router.post('/assignments/{slug}/students/{student_id}/password')
 def new_password(slug: str, student_id: int, request: Request, session: SessionDep, csrf: Annotated[str, Form()]):
     """A new random password for a student who forgot theirs, shown once; their sessions end."""
-    user, assignment = _instructor_form(request, session, slug, csrf)
+    user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
     student = course_member_or_404(session, assignment, student_id)
     password = passwords.reset(session, user, student, assignment.course_id)
     return _history(request, session, user, assignment, student, new_password=password)
@@ -104,7 +90,7 @@ def extension(slug: str, student_id: int, request: Request, session: SessionDep,
               due_at: Annotated[str, Form()] = '', late_due_at: Annotated[str, Form()] = '',
               action: Annotated[str, Form()] = 'grant'):
     """Give a student their own due dates (or take them back); their late flags follow."""
-    user, assignment = _instructor_form(request, session, slug, csrf)
+    user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
     student = course_member_or_404(session, assignment, student_id)
     if action == 'revoke':
         deadlines.revoke(session, assignment, student.id, user.id)
@@ -147,10 +133,7 @@ async def regrade_one(submission_id: int, request: Request, session: SessionDep)
 
 @router.post('/assignments/{slug}/regrade-preview')
 async def regrade_preview(slug: str, request: Request, session: SessionDep):
-    user = page_user(request, session)
-    check_csrf(request, await request.form())
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    user, assignment = instructor_page(request, session, slug, await request.form())
     run = previews.start(session, assignment, user, request.app.state.settings, request.app.state.enqueue_preview)
     return RedirectResponse('/instructor/regrades/%d' % run.id, status_code=303)
 
@@ -210,7 +193,7 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
                   rate_limit_burst: Annotated[int, Form()] = 5, rate_limit_per_hour: Annotated[int, Form()] = 10,
                   details_after_due: Annotated[bool, Form()] = False,
                   training_checks: Annotated[bool, Form()] = False, leaderboard: Annotated[bool, Form()] = False):
-    user, assignment = _instructor_form(request, session, slug, csrf)
+    user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
     try:
         due, late = _moment(due_at), _moment(late_due_at)
     except ValueError:
@@ -259,7 +242,7 @@ def new_assignment(course_slug: str, request: Request, session: SessionDep, csrf
 def extensions_import(slug: str, request: Request, session: SessionDep, csrf: Annotated[str, Form()],
                       extensions: Annotated[str, Form()]):
     """Many extensions at once (an accommodation list): all of them, or none when a line is refused."""
-    user, assignment = _instructor_form(request, session, slug, csrf)
+    user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
     try:
         rows = deadlines.parse_extensions(extensions)
         students = [_member(session, assignment, email, n) for n, (email, _, _) in enumerate(rows, start=2)]
@@ -283,7 +266,7 @@ def _member(session, assignment, email, line):
 def roster_import(slug: str, request: Request, session: SessionDep, csrf: Annotated[str, Form()],
                   roster: Annotated[str, Form()]):
     """Enrol the listed people in the assignment's course; new accounts get a password shown once."""
-    user, assignment = _instructor_form(request, session, slug, csrf)
+    user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
     try:
         rows = parse_roster(roster)
     except ValueError as exc:

@@ -2,41 +2,32 @@
 from fastapi import APIRouter, HTTPException, Request
 
 from app import similarity
-from app.access import assignment_or_404, instructor_or_403
 from app.deps import SessionDep
 from app.models import Submission, User
 from app.storage import Storage
 
-from .common import page_user, render
+from .common import instructor_page, render
 
 router = APIRouter(prefix='/instructor', include_in_schema=False)
 
 
-def _assignment(request, session, slug):
-    user = page_user(request, session)
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
-    return user, assignment
-
-
 @router.get('/assignments/{slug}/similarity')
 def similarity_page(slug: str, request: Request, session: SessionDep):
-    user, assignment = _assignment(request, session, slug)
+    user, assignment = instructor_page(request, session, slug)
     found = similarity.report(session, assignment, Storage(request.app.state.settings.storage_dir))
     return render(request, 'similarity.html', user, assignment=assignment, min_score=similarity.MIN_SCORE, **found)
 
 
 @router.get('/assignments/{slug}/similarity/{first}/{second}')
 def compare_page(slug: str, first: int, second: int, request: Request, session: SessionDep):
-    user, assignment = _assignment(request, session, slug)
+    user, assignment = instructor_page(request, session, slug)
     storage = Storage(request.app.state.settings.storage_dir)
     sides = []
     for sub_id in (first, second):
         sub = session.get(Submission, sub_id)
         if sub is None or sub.assignment_id != assignment.id:
             raise HTTPException(404, 'no submission %d in %s' % (sub_id, assignment.slug))
-        sides.append((sub, session.get(User, sub.owner_id).email, storage.get(sub.content_sha256).decode('utf-8',
-                                                                                                          'replace')))
+        sides.append((sub, session.get(User, sub.owner_id).email, similarity.source(storage, sub)))
     marked = similarity.shared_lines(sides[0][2], sides[1][2], similarity.given_code(session, assignment, storage))
     columns = [{'sub': sub, 'email': email, 'lines': [(n, line, n in marks) for n, line in
                                                       enumerate(source.splitlines(), start=1)], 'shared': len(marks)}
