@@ -181,11 +181,16 @@ def send_check(session, spec, ctx, prepared=None):
                'seed': spec.seed}
     try:
         runner.send(request, sent.sent_at + spec.timeout_s, encoded)
-    except RunnerTimeout:
-        sent.problem = ('timeout', 'timed out after %g s' % spec.timeout_s)
-    except RunnerGone as exc:
-        sent.problem = ('error', 'the grading process died during this check: %s' % exc)
+    except (RunnerTimeout, RunnerGone) as exc:
+        sent.problem = _runner_problem(exc, spec.timeout_s)
     return sent
+
+
+def _runner_problem(exc, timeout_s):
+    """(status, message) of a check whose runner timed out or died."""
+    if isinstance(exc, RunnerTimeout):
+        return 'timeout', 'timed out after %g s' % round(timeout_s, 1)
+    return 'error', 'the grading process died during this check: %s' % exc
 
 
 def _output_end(reply, mark, size):
@@ -213,10 +218,8 @@ def receive_check(session, sent, ctx, deadline=float('inf')):
             reply, payload = sent.runner.receive(began + limit_s)
             if reply.get('check') != spec.id:
                 problem = ('error', 'the runner answered out of turn')
-        except RunnerTimeout:
-            problem = ('timeout', 'timed out after %g s' % round(limit_s, 1))
-        except RunnerGone as exc:
-            problem = ('error', 'the grading process died during this check: %s' % exc)
+        except (RunnerTimeout, RunnerGone) as exc:
+            problem = _runner_problem(exc, limit_s)
     duration_s = round(time.monotonic() - began, 3)
     start, end = session.output_mark, _output_end(reply, session.output_mark, sent.runner.output_size())
     session.output_mark = end
