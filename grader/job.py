@@ -11,7 +11,7 @@ from .launch import RUNNER_DIR
 from .owner import owner_tag
 from .shims import write_shims
 
-RUNNER_FILES = ('main.py', 'procedures.py', 'stubs.py', 'confine.py', 'wire.py')
+RUNNER_FILES = ('main.py', 'procedures.py', 'stubs.py', 'confine.py', 'wire.py', 'reaper.py')
 
 
 class Job:

@@ -165,7 +165,9 @@ def bwrap_argv(plan_, ro_binds, python_args, env=None, chdir=JOB_ROOT):
     """bwrap ... python ARGS; ro_binds are (host path, path inside) pairs placed under the tmpfs /job."""
     c = plan_.config
     size = str(c.tmp_size_mib << 20)
-    argv = [c.bwrap, '--unshare-all', '--die-with-parent', '--new-session', '--hostname', 'sandbox',
+    # --as-pid-1: no bubblewrap init (same uid as the student, dumpable, unfiltered); the runner's own init
+    # (runner/reaper.py) is pid 1
+    argv = [c.bwrap, '--unshare-all', '--as-pid-1', '--die-with-parent', '--new-session', '--hostname', 'sandbox',
             '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64',
             '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
             '--proc', '/proc', '--dev', '/dev', '--size', size, '--tmpfs', '/tmp',

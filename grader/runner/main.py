@@ -170,7 +170,11 @@ def main():
     parser.add_argument('--cmd-fd', type=int, required=True)
     parser.add_argument('--reply-fd', type=int, required=True)
     parser.add_argument('--seccomp', action='store_true')
+    parser.add_argument('--init', action='store_true', help='pid 1 of the sandbox: fork the runner, then reap')
     args = parser.parse_args()
+    if args.init:
+        import reaper
+        reaper.become_init(args.seccomp)
     prepare()
     serve(os.fdopen(args.cmd_fd, 'rb'), os.fdopen(args.reply_fd, 'wb'), args.submission, args.device,
           args.seccomp)

@@ -8,8 +8,8 @@ student code itself and holds nothing secret. Each request becomes three process
   A  (host pid namespace) joins the job's cgroup, unshares mount, pid, network, IPC, UTS and cgroup
      namespaces, forks B, and ends the way the runner ended (so its status tells signals and exit codes);
   B  (pid 1 of the new namespace) builds a fresh root (read-only /usr and virtual environment, the job's
-     files read-only, tmpfs /job and /tmp, a minimal /dev, its own /proc), pivots into it, forks C, drops to
-     the sandbox user and reaps until C ends;
+     files read-only, tmpfs /job and /tmp, a minimal /dev, its own /proc), pivots into it, forks C, takes
+     C's own restrictions (uid, rlimits, seccomp; not dumpable: reaper.py), lets C go on and reaps until C ends;
   C  sets rlimits, drops to the sandbox user without new privileges, installs the seccomp filter and serves
      the runner protocol (main.serve) with torch already imported.
 Same layers as the bubblewrap path (grader/sandbox.py), minus the ~1.5 s of imports per submission.
@@ -28,6 +28,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import main as runner_main  # noqa: E402
+import reaper  # noqa: E402
 
 libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
@@ -137,10 +138,10 @@ def runner(spec, fds):
 
 
 def init(spec, fds, root, status_w):
-    """B: pid 1 of the job's namespaces."""
+    """B: pid 1 of the job's namespaces; once the runner is forked, no stronger than the runner (reaper.py)."""
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     build_root(spec, root)
-    pid = os.fork()
+    pid, release = reaper.fork_gated()
     if pid == 0:
         os.close(status_w)
         try:
@@ -151,13 +152,10 @@ def init(spec, fds, root, status_w):
             os._exit(1)
     for fd in fds:
         os.close(fd)
-    drop(spec)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # a uid change cleared it: die with A, again
-    while True:                                          # reap everything; stop when the runner ends
-        ended, status = os.wait()
-        if ended == pid:
-            os.write(status_w, str(status).encode())
-            os._exit(0)
+    reaper.confine(spec['limits'], spec['uid'], spec['gid'], spec['seccomp'])
+    release()
+    os.write(status_w, str(reaper.reap(pid)).encode())
+    os._exit(0)
 
 
 def end_like(status):
