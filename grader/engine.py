@@ -73,9 +73,10 @@ class Session:
             try:
                 self.runner.request(None, RUNNER_START_TIMEOUT_S)
             except (RunnerTimeout, RunnerGone) as exc:
-                tail = self.job.read_output(0, self.runner.output_size()[1], 'stderr', limit=1500)
+                tail = self.runner.stderr.read(0, self.runner.output_size()[1], limit=1500)
                 self.stop()
                 raise SandboxUnavailable('the runner did not start (%s): %s' % (exc or 'timeout', tail)) from None
+        self.output_mark = (0, 0)                  # each runner captures its output afresh
         self.import_due = time.monotonic() + self.import_timeout_s
         try:
             self.runner.send({'op': 'import', 'module': self.job.module, 'solver_module': self.job.solver_module},
@@ -223,13 +224,13 @@ def receive_check(session, sent, ctx, deadline=float('inf')):
     duration_s = round(time.monotonic() - began, 3)
     start, end = session.output_mark, _output_end(reply, session.output_mark, sent.runner.output_size())
     session.output_mark = end
+    output = sent.runner.read_output(start, end)    # read now: a stopped runner's output goes with it
     if problem is not None:
         session.stop()                         # the next check starts a fresh runner
 
     def score():
         extra = dict(duration_s=duration_s,
-                     output=(session.job.read_output(start[0], end[0], 'stdout')
-                             + session.job.read_output(start[1], end[1], 'stderr')).strip())
+                     output=output.strip())
         if problem is not None:
             return zero(spec, problem[0], _described(spec, problem[1]), **extra)
         return evaluate(spec, reply, payload, sent, dict(ctx, held_out=sent.held_out), extra)

@@ -1,4 +1,4 @@
-"""A job's host-side folder: the submission with its shims, the runner's code, captured output.
+"""A job's host-side folder: the submission with its shims and the runner's code (output: grader/captured.py).
 
 Inside the strict sandbox only `submission/` and `runner/` are visible (read-only, under a
 tmpfs /job); in weak mode the runner works in `scratch/`.
@@ -39,19 +39,6 @@ class Job:
             f.write(source)
         self.solver_module = write_shims(profile.shims, self.submission_dir)
         self.module = profile.graded_file[:-3]
-
-    def read_output(self, start, end, which, limit=2000):
-        """Captured student output between two offsets, head and tail kept."""
-        path = os.path.join(self.root, which + '.txt')
-        with open(path, 'rb') as f:
-            f.seek(start)
-            data = f.read(max(0, min(end - start, 1 << 20)))
-        text = data.decode('utf-8', 'replace')
-        cut = max(0, end - start) - len(data)
-        if len(text) > limit or cut:
-            cut += len(text) - limit
-            text = text[:limit // 2] + '\n[... %d characters cut ...]\n' % cut + text[-limit // 2:]
-        return text
 
     def cleanup(self):
         shutil.rmtree(self.root, ignore_errors=True)

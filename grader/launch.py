@@ -15,6 +15,7 @@ import termios
 import time
 
 from . import forkserver, sandbox
+from .captured import Captured
 
 RUNNER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'runner')
 MAX_REPLY_BYTES = 256 * 1024 * 1024
@@ -90,8 +91,8 @@ class Runner:
         self._reply_r, reply_w = os.pipe()
         for fd in (cmd_r, reply_w):
             _widen(fd)
-        self.stdout = open(os.path.join(job.root, 'stdout.txt'), 'ab')
-        self.stderr = open(os.path.join(job.root, 'stderr.txt'), 'ab')
+        cap = plan.config.output_mib << 20
+        self.stdout, self.stderr = Captured('stdout', cap), Captured('stderr', cap)
         self.cgroup = sandbox.Cgroup(plan.cgroup, 'job', plan.config) if plan.cgroup else None
         if plan.strict and plan.config.fork_server:
             self.proc = forkserver.spawn(plan, job, device, nice, (cmd_r, reply_w, self.stdout.fileno(),
@@ -234,9 +235,12 @@ class Runner:
                     pass
 
     def output_size(self):
-        self.stdout.flush()
-        self.stderr.flush()
-        return os.path.getsize(self.stdout.name), os.path.getsize(self.stderr.name)
+        """How far stdout and stderr have got."""
+        return self.stdout.end(), self.stderr.end()
+
+    def read_output(self, start, end, limit=2000):
+        """stdout then stderr between two (stdout, stderr) marks, as text."""
+        return self.stdout.read(start[0], end[0], limit) + self.stderr.read(start[1], end[1], limit)
 
     def signal_kill(self):
         """SIGKILL to the runner's process group and everything in its cgroup; returns at once."""

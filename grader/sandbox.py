@@ -47,7 +47,8 @@ class SandboxConfig:
     address_space_mib: Optional[int] = 6144 # RLIMIT_AS; None on GPU workers (CUDA needs a huge space)
     processes: int = 64                     # the cgroup's pids.max; RLIMIT_NPROC where there is no cgroup
     processes_per_uid: int = 4096           # RLIMIT_NPROC with a cgroup: every job shares the uid
-    file_size_mib: int = 64                 # RLIMIT_FSIZE: captured output and anything written
+    file_size_mib: int = 64                 # RLIMIT_FSIZE: anything written
+    output_mib: int = 64                    # stdout and stderr each, held by the trusted side (grader/captured.py)
     open_files: int = 128                   # RLIMIT_NOFILE
     memory_mib: int = 4096                  # cgroup memory limit
     tmp_size_mib: int = 128                 # size of the tmpfs /tmp and /job

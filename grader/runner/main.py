@@ -5,7 +5,7 @@ on --reply-fd. Each message is one JSON line followed by `payload` bytes (safete
 Commands: {"op": "import", "module", "solver_module"} (once) and
 {"op": "run", "check", "procedure", "params", "seed", "payload"}. A runner may be started before its
 submission exists (the warm pool): the files appear in --submission before the import command.
-Replies: {"ok": true, "payload": N, "out": [stdout size, stderr size]} or {"ok": false, "error": {...}, "out"}.
+Replies: {"ok": true, "payload": N, "out": [stdout offset, stderr offset]} or {"ok": false, "error": {...}, "out"}.
 """
 import argparse
 import json
@@ -74,9 +74,9 @@ def warm_heap(torch, mib=96):
 
 
 def output_ends():
-    """The sizes of stdout and stderr (the grader attributes output to checks by them); None if closed."""
+    """Where stdout and stderr have got (the grader attributes output to checks by it); None if closed."""
     try:
-        return [os.fstat(1).st_size, os.fstat(2).st_size]
+        return [os.lseek(1, 0, os.SEEK_CUR), os.lseek(2, 0, os.SEEK_CUR)]
     except OSError:
         return None
 

@@ -6,10 +6,14 @@ through /proc/1/mem and make unfiltered system calls from there (issue 13, hole 
 new namespaces that unshare could not (hole 6); other system-call tables (i386, x32) must not pass either.
 """
 import re
+from dataclasses import replace
 
 import pytest
 
-from tests.attacks.conftest import ATTACKED, UNTOUCHED, by_id, grade_strict
+from grader import teardown
+from grader.engine import grade
+from tests.attacks import conftest
+from tests.attacks.conftest import ATTACKED, PROFILE, UNTOUCHED, by_id, grade_strict
 from tests.attacks.test_process_attacks import DIED, contained
 
 pytestmark = pytest.mark.slow
@@ -60,3 +64,16 @@ def test_clone3_is_not_there_and_threads_still_start(attack):
 def test_another_system_call_table_kills_the_whole_runner(attack, abi):
     out = contained(grade_strict(attack('proc_foreign_abi', abi=abi)), 'error', KILLED)
     assert out == 'ATTACK: %s: calling socket(AF_INET)' % abi
+
+
+def test_captured_output_is_bounded_by_the_grader_not_only_by_the_file_size_limit(attack):
+    """A process inside with a larger RLIMIT_FSIZE (here: the whole sandbox) still captures at most output_mib."""
+    config = replace(conftest._CURRENT[0], file_size_mib=512, output_mib=16)
+    report = grade(attack('proc_print_flood'), PROFILE, only=[ATTACKED, UNTOUCHED], sandbox=config, timeout_cap_s=20)
+    assert teardown.wait_all(timeout_s=10)
+    attacked = by_id(report)[ATTACKED]
+    assert attacked.output.endswith('ATTACK: print flood stopped after 16 MiB: PermissionError: [Errno 1] Operation not '
+                                    'permitted'), attacked.output[-300:]
+    cut = int(re.search(r'\[\.\.\. (\d+) characters cut \.\.\.\]', attacked.output).group(1))
+    assert cut + 2000 <= 16 << 20
+    assert by_id(report)[UNTOUCHED].status == 'passed'

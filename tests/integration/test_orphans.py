@@ -9,6 +9,7 @@ import pytest
 
 from grader import orphans, sandbox
 from grader.job import Job
+from tests.attacks.conftest import leftover_processes
 from tests.conftest import PYTHON, ROOT, RUNNER_KINDS, read_submission
 
 pytestmark = pytest.mark.slow
@@ -33,14 +34,14 @@ def cgroups_of(pid):
 def test_what_a_killed_grading_process_left_is_swept(kind):
     base = tempfile.mkdtemp()                   # not pytest's tmp_path: the sandbox user must reach it
     os.chmod(base, 0o755)
-    marker = 'importing-%d' % os.getpid()
+    marker = '%d.%d' % (700 + os.getpid() % 200, os.getpid())           # a sleep nobody else runs
     path = os.path.join(base, 'submission.py')
     with open(path, 'wb') as f:
         f.write(read_submission('correct_vectorized') +
-                b'\nimport time\nprint("%s", flush=True)\ntime.sleep(60)\n' % marker.encode())
+                b'\nimport subprocess, time\nsubprocess.Popen(["sleep", "%s"])\ntime.sleep(60)\n' % marker.encode())
     proc = subprocess.Popen([PYTHON, '-c', GRADE, path, kind, base], cwd=ROOT)
     try:
-        folder = _wait_for_output(proc, base, marker, 60)
+        folder = _wait_for_start(proc, base, marker, 60)
         cgroups = cgroups_of(proc.pid)
     finally:
         proc.kill()                              # the grading process only, as the OOM killer would
@@ -59,16 +60,14 @@ def test_what_a_killed_grading_process_left_is_swept(kind):
     os.rmdir(base)
 
 
-def _wait_for_output(proc, base, marker, timeout_s):
+def _wait_for_start(proc, base, marker, timeout_s):
+    """The job folder, once the submission's import has started its `sleep marker` (output is not on disk)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and proc.poll() is None:
-        for name in os.listdir(base):
-            try:
-                with open(os.path.join(base, name, 'stdout.txt')) as f:
-                    if marker in f.read():
-                        return os.path.join(base, name)
-            except OSError:
-                pass
+        if leftover_processes(marker):
+            folders = [name for name in os.listdir(base) if name.startswith('grade-')]
+            assert len(folders) == 1, folders
+            return os.path.join(base, folders[0])
         time.sleep(0.1)
     raise AssertionError('the submission did not start within %d s (grading process: %s)'
                          % (timeout_s, proc.poll()))
