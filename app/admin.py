@@ -103,7 +103,7 @@ def add_course(session, args, out, note):
         rows = [(roster.parse_email(email), '', 'instructor') for email in args.instructor]
     except ValueError as exc:
         raise Refused(str(exc))
-    _, created = roster.enrol(session, course.id, rows)
+    created = roster.enrol(session, course.id, rows)['created']
     session.commit()
     note('course %s created' % course.slug)
     for email, password in created:
@@ -129,10 +129,10 @@ def enrol(session, args, out, note):
             rows = roster.parse_roster(f.read())
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise Refused('%s: %s' % (args.csv, exc))
-    enrolled, created = roster.enrol(session, course.id, rows)
+    result = roster.enrol(session, course.id, rows)
     session.commit()
-    note('%d listed, %d newly enrolled, %d new accounts' % (len(rows), enrolled, len(created)))
-    for email, password in created:
+    note('%d listed, %d newly enrolled, %d new accounts' % (len(rows), result['enrolled'], len(result['created'])))
+    for email, password in result['created']:
         out.write('%s,%s\n' % (email, password))
 
 

@@ -51,6 +51,14 @@ class Membership(Base):
     role: Mapped[str] = mapped_column(String(20), default='student')
 
 
+class AccountHome(Base):
+    """The course whose roster made an account: its instructors may issue the account a new password while it
+    is a student of their courses only (app.passwords). Accounts the operator made have none."""
+    __tablename__ = 'account_homes'
+    user_id: Mapped[int] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'))
+
+
 class Assignment(Base):
     __tablename__ = 'assignments'
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,14 +1,15 @@
 """Changing one's own password, and an instructor issuing a new one to a student who forgot theirs.
 
-There is no e-mail: a forgotten password is replaced by an instructor of one of the student's courses, who
-sees the new one once and passes it on. Either way every other session of the account is signed out.
+There is no e-mail: a forgotten password is replaced by an instructor of the course that made the account (while
+it is a student of that instructor's courses only) or by an admin, who sees the new one once and passes it on.
+Either way every other session of the account is signed out.
 """
 from fastapi import HTTPException
 from sqlalchemy import delete, select
 
 from app import audit
 from app.accounts import authenticate
-from app.models import ApiToken, Membership
+from app.models import AccountHome, ApiToken, Membership
 from app.security import hash_password, random_password, token_digest
 
 MIN_LENGTH, MAX_LENGTH = 10, 200
@@ -40,27 +41,34 @@ def change(session, settings, client, user, current, new, repeat, keep_token=Non
     _set(session, user, new, keep_token)
 
 
-def may_reset(session, instructor, student):
-    """An admin, or an instructor of a course the student is enrolled in; never for an admin or an account
-    that teaches anywhere (their passwords would open other courses)."""
-    if student.role == 'admin' or student.id == instructor.id:
-        return False
-    if session.scalars(select(Membership).where(Membership.user_id == student.id,
-                                                Membership.role == 'instructor')).first():
-        return False
-    if instructor.role == 'admin':
-        return True
-    taught = select(Membership.course_id).where(Membership.user_id == instructor.id,
-                                                Membership.role == 'instructor')
-    return session.scalars(select(Membership).where(Membership.user_id == student.id,
-                                                    Membership.course_id.in_(taught))).first() is not None
+def reset_problem(session, actor, account):
+    """Why `actor` may not issue `account` a new password, or ''. Rights follow who owns the account, not who
+    enrolled it last: an admin may for anyone else; an instructor only for a student account that a course
+    they teach made (its home course) and that is a student in no course they do not teach. Anyone who teaches
+    anywhere, an admin, an account made by the operator, or one enrolled elsewhere too: an admin only."""
+    if account.id == actor.id:
+        return 'your own password is changed on your account page'
+    if actor.role == 'admin':
+        return ''
+    held = session.execute(select(Membership.course_id, Membership.role).where(
+        Membership.user_id == account.id)).all()
+    taught = set(session.scalars(select(Membership.course_id).where(Membership.user_id == actor.id,
+                                                                    Membership.role == 'instructor')))
+    home = getattr(session.get(AccountHome, account.id), 'course_id', None)
+    why = ('the account is an admin' if account.role == 'admin' else
+           'the account teaches a course' if any(role != 'student' for _, role in held) else
+           'the account was not made by the roster of a course you teach' if home not in taught
+           else 'the account is also enrolled in a course you do not teach' if any(c not in taught for c, _ in held)
+           else '')
+    return why and 'Only an admin can issue %s a new password (%s): ask an admin.' % (account.email, why)
 
 
-def reset(session, instructor, student, course_id=None):
-    """A new random password for the student (returned, to be shown once); 403 when not allowed."""
-    if not may_reset(session, instructor, student):
-        raise HTTPException(403, 'only an instructor of one of this student\'s courses can issue a new password')
-    return issue(session, student, instructor.id, course_id)
+def reset(session, actor, account, course_id=None):
+    """A new random password for the account (returned, to be shown once); 403 with the reason when not allowed."""
+    problem = reset_problem(session, actor, account)
+    if problem:
+        raise HTTPException(403, problem)
+    return issue(session, account, actor.id, course_id)
 
 
 def issue(session, user, actor_id=None, course_id=None):

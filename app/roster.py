@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from app import audit
-from app.models import Membership, User
+from app.models import AccountHome, Membership, User
 from app.security import hash_password, random_password
 
 
@@ -44,8 +44,9 @@ def parse_roster(text):
     return rows
 
 
-def account(session, email, name=''):
-    """(user, password) for an existing account (password None) or a new one with a random password."""
+def account(session, email, name='', home_course_id=None):
+    """(user, password) for an existing account (left as it is: name, password, role; password None) or a new
+    one with a random password, made by the roster of home_course_id."""
     user = session.scalars(select(User).where(User.email == email)).first()
     if user is not None:
         return user, None
@@ -54,21 +55,28 @@ def account(session, email, name=''):
                 created_at=datetime.now(timezone.utc))
     session.add(user)
     session.flush()
+    if home_course_id is not None:
+        session.add(AccountHome(user_id=user.id, course_id=home_course_id))
     return user, password
 
 
 def enrol(session, course_id, rows, actor_id=None):
-    """Enrol [(email, name, role)] -> (newly enrolled count, [(email, password)] of new accounts). No commit."""
-    created, enrolled = [], 0
+    """Enrol [(email, name, role)] -> {'listed', 'enrolled' (newly), 'created': [(email, password)] of new
+    accounts, 'existing': accounts that were there before (enrolled as they are: their name, password and
+    role elsewhere stay; only an admin can reset their password)}. No commit."""
+    result = {'listed': len(rows), 'enrolled': 0, 'created': [], 'existing': 0}
     for email, name, role in rows:
-        person, password = account(session, email, name)
+        person, password = account(session, email, name, course_id)
         if password:
-            created.append((email, password))
+            result['created'].append((email, password))
         member = session.scalars(select(Membership).where(Membership.user_id == person.id,
                                                           Membership.course_id == course_id)).first()
         if member is None:
             session.add(Membership(user_id=person.id, course_id=course_id, role=role))
-            enrolled += 1
-    audit.record(session, 'roster import', actor_id, course_id,
-                 detail='%d listed, %d newly enrolled, %d new accounts' % (len(rows), enrolled, len(created)))
-    return enrolled, created
+            result['enrolled'] += 1
+            result['existing'] += password is None
+    detail = '%d listed, %d newly enrolled, %d new accounts' % (len(rows), result['enrolled'], len(result['created']))
+    if result['existing']:
+        detail += '; %d already had an account' % result['existing']
+    audit.record(session, 'roster import', actor_id, course_id, detail=detail)
+    return result

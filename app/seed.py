@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
-from app.models import Assignment, Course, Membership, User
+from app.models import AccountHome, Assignment, Course, Membership, User
 from app.security import hash_password
 
 ASSIGNMENTS = (('convnet', 'Convolutional networks (EECS 498)', 'eecs498'),
@@ -35,7 +35,8 @@ def seed(session, password):
             user = User(email=email, name=name, role=role, password_hash=hash_password(password), created_at=now)
             session.add(user)
             session.flush()
-            session.add(Membership(user_id=user.id, course_id=course.id, role=role))
+            session.add_all([Membership(user_id=user.id, course_id=course.id, role=role),
+                             AccountHome(user_id=user.id, course_id=course.id)])
     session.commit()
 
 

@@ -115,7 +115,7 @@ def _history(request, session, user, assignment, student, status_code=200, **ext
                                                     Submission.owner_id == student.id)
                            .order_by(Submission.id.desc())).all()
     return render(request, 'history.html', user, status_code=status_code, assignment=assignment, student=student,
-                  submissions=subs, may_reset=passwords.may_reset(session, user, student),
+                  submissions=subs, reset_problem=passwords.reset_problem(session, user, student),
                   terms=terms_for(session, assignment, student.id), **extra)
 
 
@@ -271,7 +271,6 @@ def roster_import(slug: str, request: Request, session: SessionDep, csrf: Annota
         rows = parse_roster(roster)
     except ValueError as exc:
         return _dashboard(request, session, user, assignment, roster_error=str(exc))
-    enrolled, created = enrol(session, assignment.course_id, rows, user.id)
+    result = enrol(session, assignment.course_id, rows, user.id)
     session.commit()
-    return _dashboard(request, session, user, assignment, roster_result={'enrolled': enrolled, 'created': created,
-                                                                         'listed': len(rows)})
+    return _dashboard(request, session, user, assignment, roster_result=result)
