@@ -5,11 +5,14 @@ where actual_view renames the runner's outputs to the names the catalog compares
 extra holds ready-made results (parameter inits, model matching problems).
 """
 import math
+import time
 
 import torch
 
 import reference
+from . import budget
 from .compare import OutputResult, fail
+from .metrics import describe_shape
 from .params_map import MatchError, kind_of, match, name_order
 from .runner import procedures
 
@@ -44,8 +47,8 @@ def expect_kaiming(spec, inputs, actual, meta, ctx):
     expected = {'w': torch.zeros(shape, dtype=dtype),
                 'std': torch.tensor(std, dtype=torch.float64), 'mean': torch.tensor(0.0, dtype=torch.float64)}
     view = dict(actual)
-    w = actual.get('w')
-    if isinstance(w, torch.Tensor) and w.numel() > 1 and w.is_floating_point():
+    w = actual.get('w')                            # statistics only of a w of the right shape
+    if isinstance(w, torch.Tensor) and tuple(w.shape) == shape and w.numel() > 1 and w.is_floating_point():
         view.update(std=w.double().std(), mean=w.double().mean())
     return expected, view, []
 
@@ -164,6 +167,10 @@ def expect_save_load(spec, inputs, actual, meta, ctx):
     before = actual.get('scores_before')
     if not isinstance(before, torch.Tensor):
         return {}, {}, [fail('scores', 'meta', 'loss(X) did not return a tensor of scores')]
+    want = (inputs['X'].shape[0], spec.params['init'].get('num_classes', 10))
+    if tuple(before.shape) != want:                # it is the expected value: its size must be ours
+        return {}, {}, [fail('scores_loaded', 'meta', 'loss(X) before save has shape %s, expected %s'
+                             % (describe_shape(before.shape), describe_shape(want)))]
     dtype = procedures.DTYPES[spec.params.get('load_dtype', 'float64')]
     extra = []
     for name in meta.get('param_names', []):
@@ -173,6 +180,9 @@ def expect_save_load(spec, inputs, actual, meta, ctx):
         elif loaded.dtype != dtype:
             extra.append(fail('params_loaded', 'equal', 'parameter %s has dtype %s after load(dtype=%s)'
                               % (name, str(loaded.dtype)[6:], str(dtype)[6:])))
+        elif saved.shape != loaded.shape:          # before the cast: saved.to(dtype) is then loaded's size
+            extra.append(fail('params_loaded', 'equal', 'parameter %s has shape %s after load, %s before'
+                              % (name, describe_shape(loaded.shape), describe_shape(saved.shape))))
         elif not torch.equal(saved.to(dtype), loaded):
             extra.append(fail('params_loaded', 'equal', 'parameter %s differs after load' % name))
         else:
@@ -184,18 +194,30 @@ def expect_save_load(spec, inputs, actual, meta, ctx):
     return {'scores_loaded': before}, {'scores_loaded': actual.get('scores_loaded')}, extra
 
 
+def _tensor(student, name, dims):
+    value = student.get(name)
+    if not isinstance(value, torch.Tensor) or value.dim() != dims:
+        raise MatchError('%s is missing or is not a %d-d tensor' % (name, dims))
+    return value
+
+
 def _rebuild(meta, actual, input_dims):
-    """A reference model carrying the trained parameters the runner returned."""
+    """A reference model carrying the trained parameters the runner returned, and its cost.
+
+    The sizes come from the student: the cost is read from them and refused above the limits
+    (budget.TooCostly) before anything is allocated; the model is laid out on the meta device,
+    so matching the student's shapes against it allocates nothing either."""
     student = _student_params(actual, meta)
-    cls_name = meta.get('class')
-    if cls_name == 'ThreeLayerConvNet':
-        w1, w2, w3 = student.get('W1'), student.get('W2'), student.get('W3')
-        if not all(isinstance(w, torch.Tensor) for w in (w1, w2, w3)):
-            raise MatchError('ThreeLayerConvNet params W1, W2, W3 are missing')
-        model = reference.ThreeLayerConvNet(input_dims=input_dims, num_filters=w1.shape[0],
-                                            filter_size=w1.shape[2], hidden_dim=w2.shape[1],
-                                            num_classes=w3.shape[1], dtype=torch.float32)
+    if meta.get('class') == 'ThreeLayerConvNet':
+        cls_name = 'ThreeLayerConvNet'
+        w1, w2, w3 = _tensor(student, 'W1', 4), _tensor(student, 'W2', 2), _tensor(student, 'W3', 2)
+        sizes = dict(num_filters=w1.shape[0], filter_size=w1.shape[2], hidden_dim=w2.shape[1],
+                     num_classes=w3.shape[1])
+        cost = budget.three_layer(input_dims, **sizes)
+        budget.refuse(cost)
+        model = reference.ThreeLayerConvNet(input_dims=input_dims, dtype=torch.float32, device='meta', **sizes)
     else:
+        cls_name = 'DeepConvNet'
         convs = sorted((n for n, v in student.items() if isinstance(v, torch.Tensor) and v.dim() == 4
                         and kind_of(n) == 'W'), key=name_order)
         if not convs:
@@ -203,37 +225,54 @@ def _rebuild(meta, actual, input_dims):
         linear = [v for v in student.values() if isinstance(v, torch.Tensor) and v.dim() == 2]
         if len(linear) != 1:
             raise MatchError('expected one linear weight in model.params, found %d' % len(linear))
-        model = reference.DeepConvNet(input_dims=input_dims, num_filters=[student[n].shape[0] for n in convs],
-                                      max_pools=list(meta.get('max_pools', [])),
-                                      batchnorm=bool(meta.get('batchnorm', False)),
-                                      num_classes=linear[0].shape[1], dtype=torch.float32)
-        for i, bn_param in enumerate(getattr(model, 'bn_params', [])):
-            for key in ('running_mean', 'running_var'):
-                value = actual.get('bn%d.%s' % (i, key))
-                if not isinstance(value, torch.Tensor):
-                    raise MatchError('bn_params[%d] has no %s after training' % (i, key))
-                bn_param[key] = value.float()
-    _adopt(model, 'ThreeLayerConvNet' if cls_name == 'ThreeLayerConvNet' else 'DeepConvNet', student)
-    return model
+        sizes = dict(num_filters=[student[n].shape[0] for n in convs], max_pools=list(meta.get('max_pools', [])),
+                     batchnorm=bool(meta.get('batchnorm', False)), num_classes=linear[0].shape[1])
+        if len(sizes['max_pools']) > len(convs):
+            raise MatchError('max_pools has %d entries for %d conv layers' % (len(sizes['max_pools']), len(convs)))
+        cost = budget.deep(input_dims, **sizes)
+        budget.refuse(cost)
+        model = reference.DeepConvNet(input_dims=input_dims, dtype=torch.float32, device='meta', **sizes)
+    _adopt(model, cls_name, student)              # shapes checked against the meta model, then copied
+    for i, bn_param in enumerate(getattr(model, 'bn_params', [])):
+        channels = model.params['gamma%d' % (i + 1)].shape
+        for key in ('running_mean', 'running_var'):
+            value = actual.get('bn%d.%s' % (i, key))
+            if not isinstance(value, torch.Tensor):
+                raise MatchError('bn_params[%d] has no %s after training' % (i, key))
+            if value.shape != channels:
+                raise MatchError('bn_params[%d][%r] has shape %s, expected %s'
+                                 % (i, key, describe_shape(value.shape), describe_shape(channels)))
+            bn_param[key] = value.float()
+    return model, cost
 
 
-def accuracy(model, X, y, batch=200):
+def accuracy(model, X, y, batch=200, deadline=math.inf):
+    """Fraction of X the model classifies as y, batch by batch; TooCostly once past the deadline."""
     correct = 0
     with torch.no_grad():
         for i in range(0, X.shape[0], batch):
+            if time.monotonic() > deadline:
+                raise budget.TooCostly('evaluating your model took longer than %g s' % budget.EVAL_TIME_LIMIT_S)
             scores = model.loss(X[i:i + batch].float())
             correct += int((scores.argmax(dim=1) == y[i:i + batch]).sum())
+            del scores
     return correct / X.shape[0]
 
 
 def expect_training(spec, inputs, actual, meta, ctx):
-    """Rebuild the trained model with the reference; measure accuracy on the grader's own copies."""
+    """Rebuild the trained model with the reference; measure accuracy on the grader's own copies,
+    within the bounds of grader/budget.py."""
     held_out = ctx['held_out']
     names = [out.name for out in spec.outputs if out.name in held_out]
+    deadline = time.monotonic() + budget.EVAL_TIME_LIMIT_S
     try:
-        model = _rebuild(meta, actual, tuple(held_out[names[0]][0].shape[1:]))
-        values = {name: torch.tensor(accuracy(model, *held_out[name]), dtype=torch.float64) for name in names}
-    except (MatchError, RuntimeError, ValueError, KeyError) as exc:
+        model, cost = _rebuild(meta, actual, tuple(held_out[names[0]][0].shape[1:]))
+        batch = budget.batch_size(cost)
+        values = {name: torch.tensor(accuracy(model, *held_out[name], batch=batch, deadline=deadline),
+                                     dtype=torch.float64) for name in names}
+    except budget.TooCostly as exc:
+        return {}, {}, [fail(names[0], 'at_least', 'not measured: %s' % exc)]
+    except (MatchError, RuntimeError, ValueError, KeyError, MemoryError) as exc:
         return {}, {}, [fail(names[0], 'at_least', 'could not evaluate the trained model: %s' % exc)]
     return values, values, []
 
