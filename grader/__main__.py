@@ -9,6 +9,7 @@ from .datasets import DatasetError
 from .engine import grade
 from .sandbox import SandboxConfig, SandboxUnavailable
 from .submission import SubmissionError, load_source
+from .text import one_line
 
 
 def parse_args(argv):
@@ -47,7 +48,7 @@ def main(argv=None):
     try:
         sources = [(path, load_source(path, profile.graded_file)) for path in args.paths]
     except SubmissionError as exc:
-        print('error: %s' % exc, file=sys.stderr)
+        print('error: %s' % one_line(exc), file=sys.stderr)          # may quote names from a student's zip
         return 2
     reports = []
     config = SandboxConfig(mode=args.sandbox, gpu=args.device == 'cuda', fork_server=args.fork_server)
@@ -56,11 +57,11 @@ def main(argv=None):
             report = grade(source, profile, device=args.device, skip_slow=args.skip_slow, only=args.only,
                            train_time_limit_s=args.train_time_limit, sandbox=config, cifar_dir=args.cifar)
         except (SandboxUnavailable, DatasetError) as exc:
-            print('error: %s' % str(exc).replace('\n', ' '), file=sys.stderr)
+            print('error: %s' % one_line(exc), file=sys.stderr)
             return 2
         reports.append(report)
         if len(sources) > 1:
-            print('== %s' % path)
+            print('== %s' % one_line(path))
         print(report.table().splitlines()[-1] if args.quiet else report.table())
     try:
         if args.json:

@@ -19,6 +19,7 @@ from .job import Job
 from .launch import Runner, RunnerGone, RunnerTimeout
 from .protocol import ProtocolError, clean_error, decode_outputs, encode_inputs
 from .sandbox import SandboxConfig, SandboxUnavailable, plan
+from .text import lines, one_line
 
 RUNNER_START_TIMEOUT_S = 120.0      # torch import inside the sandbox, before any student code
 SEND_AHEAD = 16                     # requests queued at the runner beyond the one it works on
@@ -89,7 +90,7 @@ class Session:
         if self.import_due is not None and self.runner is not None:
             due, self.import_due = self.import_due, None
             try:
-                reply, _ = self.runner.receive(due)
+                reply, _ = _receive(self.runner, due)
             except RunnerTimeout:
                 self.import_error = ('importing your file did not finish within %g s (a loop or a long '
                                      'computation at module level?)' % self.import_timeout_s)
@@ -114,6 +115,18 @@ class Session:
         return runners
 
 
+def _receive(runner, deadline):
+    """runner.receive, anything else it raises (a bug of ours: logged) turned into RunnerGone: one bad reply
+    costs one check, never the grading."""
+    try:
+        return runner.receive(deadline)
+    except (RunnerTimeout, RunnerGone):
+        raise
+    except Exception as exc:
+        traceback.print_exc()
+        raise RunnerGone('the runner sent an unreadable reply (%s)' % type(exc).__name__) from None
+
+
 def _badness(r):
     """How far an output is from failing (> 1: failed), for picking the one to show."""
     if r.metric == 'at_least':
@@ -122,8 +135,9 @@ def _badness(r):
 
 
 def _described(spec, message):
-    """One line (a message can never forge table lines), prefixed with the configuration."""
-    message = ' '.join(str(message).split())
+    """One line, control characters escaped (a message can never forge table lines), prefixed with the
+    configuration."""
+    message = one_line(str(message).strip())
     return '%s: %s' % (spec.description, message) if spec.description else message
 
 
@@ -149,7 +163,7 @@ def _summarise(spec, results):
 def zero(spec, status, message, **extra):
     """A result that earns nothing: not run, timed out, crashed, or unreadable."""
     return CheckResult(id=spec.id, component=spec.component, status=status, score=0.0,
-                       max_score=spec.points, error=None, threshold=None, message=message,
+                       max_score=spec.points, error=None, threshold=None, message=one_line(message),
                        description=spec.description, visibility=spec.visibility, **extra)
 
 
@@ -216,7 +230,7 @@ def receive_check(session, sent, ctx, deadline=float('inf')):
     limit_s = max(0.0, min(spec.timeout_s, deadline - began))
     if problem is None:
         try:
-            reply, payload = sent.runner.receive(began + limit_s)
+            reply, payload = _receive(sent.runner, began + limit_s)
             if reply.get('check') != spec.id:
                 problem = ('error', 'the runner answered out of turn')
         except (RunnerTimeout, RunnerGone) as exc:
@@ -230,7 +244,7 @@ def receive_check(session, sent, ctx, deadline=float('inf')):
 
     def score():
         extra = dict(duration_s=duration_s,
-                     output=output.strip())
+                     output=lines(output).strip())
         if problem is not None:
             return zero(spec, problem[0], _described(spec, problem[1]), **extra)
         return evaluate(spec, reply, payload, sent, dict(ctx, held_out=sent.held_out), extra)
@@ -247,13 +261,13 @@ def evaluate(spec, reply, payload, sent, ctx, extra):
         expected, view, results = EXPECT[spec.procedure](spec, sent.inputs, actual, meta, ctx)
         results = list(results) + [compare_output(out, expected, view, meta, ctx['device'])
                                    for out in spec.outputs if out.name in expected]
+        status, score, pick, message = _summarise(spec, results)
     except ProtocolError as exc:
         return zero(spec, 'error', _described(spec, str(exc)), **extra)
     except Exception as exc:      # odd values the checks above let through: a verdict, logged for us
         traceback.print_exc()
         return zero(spec, 'error', _described(spec, 'could not evaluate the returned values (%s: %s)'
-                                              % (type(exc).__name__, exc)), **extra)
-    status, score, pick, message = _summarise(spec, results)
+                                              % (type(exc).__name__, one_line(exc, 300))), **extra)
     return CheckResult(id=spec.id, component=spec.component, status=status, score=score,
                        max_score=spec.points, error=pick.error if pick else None,
                        threshold=pick.threshold if pick else None, metric=pick.metric if pick else '',
@@ -363,7 +377,7 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
         report.checks = run_checks(session, specs, ctx, started, deadline)
     finally:
         teardown.retire(session.take_runners(), job)       # killed now; the report need not wait for the rest
-    report.submission_error = session.import_error
+    report.submission_error = one_line(session.import_error)
     add_dependency_hints(report, specs)
     report.duration_s = time.monotonic() - started
     return report

@@ -16,6 +16,8 @@ import time
 
 from . import forkserver, sandbox
 from .captured import Captured
+from .protocol import read_json
+from .text import one_line
 
 RUNNER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'runner')
 MAX_REPLY_BYTES = 256 * 1024 * 1024
@@ -79,6 +81,18 @@ def _niced(preexec, nice):
         os.nice(nice)
         preexec()
     return run
+
+
+def _read_header(header):
+    """A reply's JSON line -> a dict with an int 'payload'; RunnerGone for anything else (strict JSON, bounded
+    nesting: see protocol.read_json)."""
+    try:
+        reply = read_json(header)
+    except ValueError as exc:
+        raise RunnerGone('the runner sent an unreadable reply (%s)' % one_line(exc, 100)) from None
+    if not isinstance(reply, dict) or type(reply.get('payload')) is not int:
+        raise RunnerGone('the runner sent an unreadable reply (no payload size)')
+    return reply
 
 
 class Runner:
@@ -155,12 +169,9 @@ class Runner:
         end = self._buffer.index(b'\n')
         header = bytes(self._buffer[:end])
         del self._buffer[:end + 1]
-        try:
-            reply = json.loads(header)
-            size = int(reply['payload'])
-        except (ValueError, KeyError, TypeError):
-            raise RunnerGone('the runner sent an unreadable reply') from None
-        if not isinstance(reply, dict) or not 0 <= size <= MAX_REPLY_BYTES:
+        reply = _read_header(header)
+        size = reply['payload']
+        if not 0 <= size <= MAX_REPLY_BYTES:
             raise RunnerGone('the runner sent a reply larger than %d MiB' % (MAX_REPLY_BYTES >> 20))
         self._read_until(lambda: len(self._buffer) >= size, deadline, size)
         data = bytes(self._buffer[:size])

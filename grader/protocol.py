@@ -1,11 +1,17 @@
 """What crosses the runner boundary: safetensors bytes and small JSON records, all validated
 when read (the runner shares its process with student code, so it may say anything), never pickle."""
 import json
+import math
+import re
 
 import torch
 from safetensors.torch import load
 
 from .runner import wire
+from .text import one_line
+
+MAX_DEPTH = 16                 # our records nest 3 deep; deeper is refused before the parser recurses
+_BRACKETS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)     # strings skipped, brackets counted
 
 # meta key -> validator; anything else in the runner's metadata is dropped
 _STR = (str,)
@@ -17,6 +23,17 @@ def _str_map(value):
 
 def _str_list(value):
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _number(value):
+    """A finite number of sane size (a huge int or an infinity breaks the arithmetic it goes into)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) if isinstance(value, float) else abs(value) < 2 ** 31
+
+
+def _count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1000
 
 
 def _devices(value):
@@ -36,18 +53,46 @@ META = {
     'param_names': _str_list,
     'grad_names': _str_list,
     'class': lambda v: isinstance(v, str),
-    'bn_params': lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1000,
-    'num_layers': lambda v: isinstance(v, int) and not isinstance(v, bool),
+    'bn_params': _count,
+    'num_layers': _count,
     'batchnorm': lambda v: isinstance(v, bool),
-    'max_pools': lambda v: isinstance(v, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in v),
-    'weight_scale': lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    'learning_rate': lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    'max_pools': lambda v: isinstance(v, list) and len(v) < 1000 and all(_count(i) for i in v),
+    'weight_scale': _number,
+    'learning_rate': _number,
 }
 ERROR_FIELDS = {'type': str, 'message': str, 'function': str, 'code': str, 'line': int, 'api': bool}
 
 
 class ProtocolError(Exception):
     pass
+
+
+def _refuse(token):
+    raise ValueError('%s is not JSON' % token)
+
+
+def _finite(text):
+    value = float(text)
+    if not math.isfinite(value):
+        _refuse(text)
+    return value
+
+
+def read_json(data, max_depth=MAX_DEPTH):
+    """Strict JSON from the runner (bytes or str): no NaN or Infinity (not even as 1e400), at most max_depth
+    nested arrays and objects. ValueError (with a reason) for anything else it could not read."""
+    try:
+        raw = data.encode('utf-8', 'surrogatepass') if isinstance(data, str) else bytes(data)
+        depth = 0
+        for token in _BRACKETS.finditer(raw):
+            depth += {b'[': 1, b'{': 1, b']': -1, b'}': -1}.get(token.group(), 0)
+            if depth > max_depth:
+                raise ValueError('nested deeper than %d' % max_depth)
+        return json.loads(raw, parse_constant=_refuse, parse_float=_finite)
+    except ValueError:
+        raise
+    except Exception as exc:       # RecursionError, MemoryError, ...: unreadable all the same
+        raise ValueError(type(exc).__name__) from None
 
 
 def encode_inputs(tensors):
@@ -60,10 +105,10 @@ def decode_outputs(data):
     try:
         tensors = load(data)
         header_len = int.from_bytes(data[:8], 'little')
-        header = json.loads(data[8:8 + header_len])
-        meta = json.loads(header.get('__metadata__', {}).get('meta', '{}'))
+        header = read_json(data[8:8 + header_len])
+        meta = read_json(header.get('__metadata__', {}).get('meta', '{}'))
     except Exception as exc:       # any malformed payload is the runner's fault, not ours
-        raise ProtocolError('unreadable outputs: %s' % exc) from None
+        raise ProtocolError('unreadable outputs: %s' % one_line(exc, 200)) from None
     if not isinstance(meta, dict):
         raise ProtocolError('unreadable outputs: metadata is not an object')
     bad = [k for k, check in META.items() if k in meta and not check(meta[k])]
@@ -73,12 +118,12 @@ def decode_outputs(data):
 
 
 def clean_error(err):
-    """An error record from the runner with only well-typed fields, strings cut to size."""
+    """An error record from the runner with only well-typed fields, strings on one line and cut to size."""
     if not isinstance(err, dict):
         return {'type': 'Error', 'message': 'the runner reported an unreadable error'}
     out = {}
     for key, kind in ERROR_FIELDS.items():
         value = err.get(key)
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-            out[key] = value[:1000] if isinstance(value, str) else value
+            out[key] = one_line(value, 1000) if isinstance(value, str) else value
     return out

@@ -1,7 +1,12 @@
-"""Grading results and their serialisations: JSON, Gradescope results.json, a text table."""
+"""Grading results and their serialisations: JSON, Gradescope results.json, a text table.
+
+Messages hold student text (exception messages, names): the table and Gradescope's file print them through
+grader.text, so they stay one line whatever a stored report holds."""
 import json
 from dataclasses import asdict, dataclass, field
 from typing import List, Optional
+
+from .text import lines, one_line
 
 GRADER_VERSION = '0.1.0'
 GRADESCOPE_VISIBILITY = {'visible': 'visible', 'after_due': 'after_due_date', 'hidden': 'hidden'}
@@ -59,11 +64,11 @@ class Report:
     def to_gradescope(self):
         tests = [{'name': c.id, 'score': round(c.score, 4), 'max_score': round(c.max_score, 4),
                   'status': 'passed' if c.status == 'passed' else 'failed',
-                  'output': ('[%s] %s\n%s' % (c.status, c.message, c.output)).strip(),
+                  'output': ('[%s] %s\n%s' % (c.status, one_line(c.message), lines(c.output))).strip(),
                   'tags': [c.component], 'visibility': GRADESCOPE_VISIBILITY.get(c.visibility, 'visible')}
                  for c in self.checks]
         return json.dumps({'score': self.score, 'execution_time': round(self.duration_s, 3),
-                           'output': self.submission_error or 'Graded by profile %s, grader %s.'
+                           'output': one_line(self.submission_error) or 'Graded by profile %s, grader %s.'
                            % (self.profile, self.grader_version),
                            'visibility': 'visible', 'stdout_visibility': 'hidden', 'tests': tests}, indent=2)
 
@@ -72,16 +77,16 @@ class Report:
         for c in self.checks:
             rows.append((c.id, c.status, _error_text(c), '%.2f / %.2f' % (c.score, c.max_score)))
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        lines = ['  '.join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-        lines.insert(1, '  '.join('-' * w for w in widths))
+        out = ['  '.join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+        out.insert(1, '  '.join('-' * w for w in widths))
         if self.submission_error:
-            lines += ['', self.submission_error]
+            out += ['', one_line(self.submission_error)]
         else:
-            problems = ['%s: %s' % (c.id, c.message) for c in self.checks if c.status != 'passed']
-            lines += [''] + problems if problems else []
-        lines += ['', 'total: %.2f / %.2f (profile %s, grader %s)'
-                  % (self.score, self.max_score, self.profile, self.grader_version)]
-        return '\n'.join(lines)
+            problems = ['%s: %s' % (c.id, one_line(c.message)) for c in self.checks if c.status != 'passed']
+            out += [''] + problems if problems else []
+        out += ['', 'total: %.2f / %.2f (profile %s, grader %s)'
+                % (self.score, self.max_score, self.profile, self.grader_version)]
+        return '\n'.join(out)
 
 
 def notation(metric, error, threshold, passed):

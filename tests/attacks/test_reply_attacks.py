@@ -1,0 +1,51 @@
+"""Crafted replies: student code writes its own line on the runner's reply pipe, ahead of the real reply.
+
+The line is JSON the default parser takes badly (Infinity: OverflowError; 100 000 nested arrays:
+RecursionError), which once ended the CLI with a traceback. Now that check is an error that says so and the
+other checks are graded, by the CLI and by the engine (the service's path is tests/integration/service/
+test_grading_failures.py)."""
+import json
+import subprocess
+
+import pytest
+
+from tests.attacks.conftest import ATTACKED, UNTOUCHED, by_id, grade_strict
+from tests.conftest import PYTHON, ROOT
+
+pytestmark = pytest.mark.slow
+MODES = ['infinity', 'nesting']
+
+
+def assert_attacked_check_is_an_error(checks):
+    """checks: id -> dict or CheckResult-like with status, score, message, output."""
+    attacked, untouched = checks[ATTACKED], checks[UNTOUCHED]
+    assert attacked['status'] == 'error' and attacked['score'] == 0, attacked
+    assert 'the runner sent an unreadable reply' in attacked['message'], attacked['message']
+    assert '\n' not in attacked['message']
+    assert untouched['status'] == 'passed' and untouched['score'] == untouched['max_score'], untouched
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_a_crafted_reply_is_that_checks_error_in_the_cli(attack, isolation, mode, tmp_path):
+    submission, out = tmp_path / 'convolutional_networks.py', tmp_path / 'r.json'
+    submission.write_bytes(attack('data_reply_crafted', mode=mode, check=ATTACKED))
+    proc = subprocess.run([PYTHON, '-m', 'grader', 'grade', str(submission), '--sandbox', 'strict', '--only', ATTACKED,
+                           '--only', UNTOUCHED, '--json', str(out)] + (['--fork-server'] if isolation == 'forkserver'
+                                                                        else []),
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'Traceback' not in proc.stderr, proc.stderr[-3000:]
+    result = json.loads(out.read_text())
+    checks = {c['id']: c for c in result['checks']}
+    assert_attacked_check_is_an_error(checks)
+    assert 'ATTACK: crafted reply sent (%s)' % mode in checks[ATTACKED]['output']
+    assert result['score'] == round(checks[UNTOUCHED]['max_score'], 4)
+    assert proc.stdout.splitlines()[-1].startswith('total: %.2f / ' % result['score'])
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_a_crafted_reply_is_that_checks_error_in_the_engine(attack, mode):
+    report = grade_strict(attack('data_reply_crafted', mode=mode, check=ATTACKED))
+    checks = {c.id: vars(c) for c in report.checks}
+    assert_attacked_check_is_an_error(checks)
+    assert by_id(report)[UNTOUCHED].status == 'passed'
