@@ -67,6 +67,27 @@ def test_models_that_learn_nothing_fail_whatever_they_report(cifar):
     assert overfit.status == 'failed' and overfit.score == 0.0 and overfit.error < 1.0, report.table()
 
 
+WIDE = '''
+def create_convolutional_solver_instance(data_dict, dtype, device):
+    model = ThreeLayerConvNet(num_filters=32, hidden_dim=2600, dtype=dtype, device=device)
+    solver = Solver(model, data_dict, print_every=1000, verbose=False, device=device)
+    solver.train = lambda *args, **kwargs: None          # untrained: only its size matters here
+    return solver
+'''
+
+
+def test_a_model_too_big_to_evaluate_is_a_verdict_with_its_size(cifar):
+    """A ThreeLayerConvNet with a 2600-wide hidden layer (85 MB): refused by its parameter count before
+    the grader allocates anything for it; the overfit check in the same grade is measured as usual."""
+    report = grade_training((base_source('correct_vectorized') + WIDE).encode(), cifar)
+    checks = by_id(report)
+    solver = checks['solver.cifar10']
+    assert solver.status == 'failed' and solver.score == 0.0
+    assert ('val_accuracy not measured: your model has 21.3 M parameters; the grader evaluates models of '
+            'up to 20 M') in solver.message, solver.message
+    assert checks['overfit.cifar10_50_images'].status == 'passed', report.table()
+
+
 SNOOP = '''
 def create_convolutional_solver_instance(data_dict, dtype, device):
     import gc, os, time
