@@ -6,6 +6,7 @@ import torch
 import reference
 from grader import budget
 from grader.catalog import get_profile
+from grader.compare import compare_output
 from grader.datasets import synthetic_cifar
 from grader.expect import EXPECT, accuracy
 
@@ -152,3 +153,11 @@ def test_save_load_params_of_different_shapes_are_refused_before_the_cast():
               'loaded.param.W1': torch.zeros(4, 3, 3, 3)}
     _, _, results = EXPECT['save_load'](spec, inputs, actual, {'param_names': ['W1']}, {'profile': PROFILE})
     assert results[0].text() == 'params_loaded parameter W1 has shape (4, 3, 3, 3) after load, (3, 5000, 5000) before'
+
+
+def test_a_huge_returned_tensor_is_refused_by_shape_before_any_arithmetic():
+    out = SPECS['conv_forward.s1_p0'].outputs[0]
+    want = torch.zeros(2, 3, 4, 4, dtype=torch.float64)
+    got = torch.zeros(1, dtype=torch.float64).expand(10 ** 6, 10 ** 5)     # 800 GB once anything touches it
+    result = compare_output(out, {out.name: want}, {out.name: got}, {}, 'cpu')
+    assert not result.passed and 'has shape (1000000, 100000), expected (2, 3, 4, 4)' in result.text()
