@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = False           # true behind HTTPS: the pages' cookie is then sent over HTTPS only
     upload_max_file_bytes: int = 2 * 1024 * 1024
     upload_max_request_bytes: int = 8 * 1024 * 1024
+    body_max_bytes: int = 1024 * 1024     # any other request body (sign-in, forms, rosters, JSON), before parsing
     db_lock_timeout_s: float = 30         # a worker waits this long for a locked database, then retries
     grading_deadline_s: int = 1800        # a submission queued or running longer is re-enqueued
     sweep_every_s: int = 60               # how often the sweeper looks for such submissions

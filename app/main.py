@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from app.api import auth, extensions, regrade, scores, submissions
+from app.bodylimit import BodyLimit
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
 from app.web import account, instructor, similarity, student
@@ -44,13 +45,16 @@ def create_app(settings=None, enqueue=_enqueue, enqueue_preview=_enqueue_preview
     app.include_router(account.router)
     app.include_router(similarity.router)
     app.mount('/static', StaticFiles(directory=os.path.join(os.path.dirname(__file__), 'static')), name='static')
+    app.add_middleware(BodyLimit, settings=settings)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         if request.url.path.startswith('/api/'):
             return JSONResponse({'error': exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return render(request, 'error.html', status_code=exc.status_code, message=exc.detail,
-                      heading=HEADINGS.get(exc.status_code, 'Something went wrong'))
+        response = render(request, 'error.html', status_code=exc.status_code, message=exc.detail,
+                          heading=HEADINGS.get(exc.status_code, 'Something went wrong'))
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(SignInRequired)
     async def sign_in(request: Request, exc: SignInRequired):

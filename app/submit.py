@@ -30,13 +30,20 @@ def closed(role, terms, now):
     return role == 'student' and terms.is_closed(now)
 
 
-def accept(session, settings, enqueue, user, assignment, received):
-    """(submission, duplicate?) for [(name, bytes)], or HTTPException with the reason."""
+def admit(session, user, assignment, now):
+    """(role, terms) of a user who may upload to the assignment now, else HTTPException 403. The routes ask
+    before they read the upload's body, accept asks again (the body may take a while to arrive)."""
     role = member_or_403(session, user, assignment)
-    now = datetime.now(timezone.utc)
     terms = terms_for(session, assignment, user.id)
     if closed(role, terms, now):
         raise HTTPException(403, '%s closed on %s' % (assignment.slug, terms.late_due_at.isoformat()))
+    return role, terms
+
+
+def accept(session, settings, enqueue, user, assignment, received):
+    """(submission, duplicate?) for [(name, bytes)], or HTTPException with the reason."""
+    now = datetime.now(timezone.utc)
+    role, terms = admit(session, user, assignment, now)
     try:
         source = graded_source(received, settings.upload_max_file_bytes, settings.upload_max_request_bytes)
     except UploadError as exc:

@@ -1,8 +1,8 @@
 """Submissions: upload (202 + id), read one (own only, instructors their course), list mine, results.json,
 the graded file as it was stored."""
-from typing import Annotated
+from datetime import datetime, timezone
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
@@ -13,28 +13,41 @@ from app.models import Assignment, Submission
 from app.storage import Storage
 from app.results import details_hidden, gradescope_json, public
 from app.schemas import SubmissionList, SubmissionPublic
-from app.submit import accept
+from app.submit import accept, admit
 
 router = APIRouter(tags=['submissions'])
+MAX_PARTS = 10
+UPLOAD_BODY = {'requestBody': {'required': True, 'content': {'multipart/form-data': {'schema': {
+    'type': 'object', 'required': ['files'],
+    'properties': {'files': {'type': 'array', 'items': {'type': 'string', 'format': 'binary'}}}}}}}}
 
 
-async def read_files(files, max_request):
+async def read_upload(request, session, max_request):
+    """(the form, [(name, bytes)] of its field "files"). Called only once the caller may upload: the body is
+    not parsed before (app.bodylimit bounds it); 413 past max_request, 422 for a text field named files.
+    The session's connection goes back to the pool while the body arrives (a slow client holds none)."""
+    session.commit()
+    form = await request.form(max_files=MAX_PARTS, max_fields=MAX_PARTS)
     received, total = [], 0
-    for f in files or []:
+    for f in form.getlist('files'):
+        if isinstance(f, str):
+            raise HTTPException(422, 'the field "files" holds text: send the files as files (multipart)')
         data = await f.read(max_request + 1)
         total += len(data)
         if total > max_request:
             raise HTTPException(413, 'the upload is larger than %d bytes' % max_request)
         received.append((f.filename or '', data))
-    return received
+    return form, received
 
 
-@router.post('/assignments/{slug}/submissions', status_code=202)
-async def upload(slug: str, request: Request, session: SessionDep, user: CurrentUser,
-                 files: Annotated[list[UploadFile], File()] = None):
+@router.post('/assignments/{slug}/submissions', status_code=202, openapi_extra=UPLOAD_BODY)
+async def upload(slug: str, request: Request, session: SessionDep, user: CurrentUser):
+    """Multipart field "files" (the .py or a .zip). The caller and their right to upload are checked before
+    the body is read."""
     settings = request.app.state.settings
     assignment = assignment_or_404(session, slug)
-    received = await read_files(files, settings.upload_max_request_bytes)
+    admit(session, user, assignment, datetime.now(timezone.utc))
+    _, received = await read_upload(request, session, settings.upload_max_request_bytes)
     sub, duplicate = accept(session, settings, request.app.state.enqueue, user, assignment, received)
     if duplicate:
         return JSONResponse({'id': sub.id, 'status': sub.status, 'duplicate': True}, status_code=200)

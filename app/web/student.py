@@ -2,13 +2,14 @@
 from datetime import datetime, timezone
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from app.access import assignment_or_404, is_instructor, member_or_403, readable_submission
 from app.accounts import authenticate, issue_token
-from app.api.submissions import read_files
+from app.api.submissions import read_upload
+from app.bodylimit import BodyTooLarge
 from app.config import secret_key
 from app.deps import COOKIE, SessionDep
 from app.security import token_digest
@@ -16,7 +17,7 @@ from app.leaderboard import pseudonym, standings
 from app.models import ApiToken, Assignment, Course, Membership, Submission, User
 from app.deadlines import terms_for
 from app.results import details_hidden
-from app.submit import accept, closed, uploads_left
+from app.submit import accept, admit, closed, uploads_left
 from app.throttle import describe_wait
 from app.uploads import ALLOWED_SUFFIXES
 from grader.catalog import PROFILES
@@ -105,16 +106,19 @@ def assignment_page(slug: str, request: Request, session: SessionDep):
 
 
 @router.post('/assignments/{slug}/upload')
-async def upload_form(slug: str, request: Request, session: SessionDep,
-                      files: Annotated[list[UploadFile], File()] = None, csrf: Annotated[str, Form()] = ''):
-    """The upload without JavaScript: same rules as the API, the answer is a page."""
+async def upload_form(slug: str, request: Request, session: SessionDep):
+    """The upload without JavaScript: same rules as the API, the answer is a page. The signed-in user and
+    their right to upload are checked before the body is read."""
     user = page_user(request, session)
-    check_csrf(request, {'csrf': csrf})
     assignment = assignment_or_404(session, slug)
     settings = request.app.state.settings
     try:
-        received = await read_files(files, settings.upload_max_request_bytes)
+        admit(session, user, assignment, datetime.now(timezone.utc))
+        form, received = await read_upload(request, session, settings.upload_max_request_bytes)
+        check_csrf(request, form)
         sub, _ = accept(session, settings, request.app.state.enqueue, user, assignment, received)
+    except BodyTooLarge:
+        raise                                          # answered by the error page, the connection closed
     except HTTPException as exc:
         return _assignment_page(request, session, user, assignment, exc.detail, exc.status_code)
     return RedirectResponse('/submissions/%d' % sub.id, status_code=303)

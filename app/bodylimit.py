@@ -1,0 +1,71 @@
+"""Every request body is bounded before anything parses it (a pure ASGI middleware, outside the routes).
+
+An upload may carry upload_max_request_bytes plus its multipart framing; any other request, signed in or not,
+body_max_bytes. A Content-Length over the cap is answered 413 before the body is read; a body without one
+(chunked) is counted as it streams and refused once past the cap. The answer closes the connection, so the
+rest of the body is never read.
+"""
+import re
+
+from fastapi import HTTPException
+from fastapi.responses import JSONResponse
+from starlette.requests import Request
+
+UPLOAD_ROUTES = (re.compile(r'^/api/v1/assignments/[^/]+/submissions$'), re.compile(r'^/assignments/[^/]+/upload$'))
+MULTIPART_FRAMING = 64 * 1024
+CLOSE = {'Connection': 'close'}
+
+
+class BodyTooLarge(HTTPException):
+    """A streamed body went past its cap (raised by receive; answered by the app's handler, connection closed)."""
+    def __init__(self, sentence):
+        super().__init__(413, sentence, CLOSE)
+
+
+def cap(settings, method, path):
+    """(most bytes the request's body may have, the sentence that refuses more)."""
+    if method == 'POST' and any(route.match(path) for route in UPLOAD_ROUTES):
+        limit = settings.upload_max_request_bytes
+        return limit + MULTIPART_FRAMING, 'the upload is larger than %d bytes' % limit
+    return settings.body_max_bytes, 'the request body is larger than %d bytes' % settings.body_max_bytes
+
+
+def declared_length(scope):
+    """The Content-Length as an int, or None (the server checked its syntax)."""
+    for name, value in scope['headers']:
+        if name == b'content-length':
+            return int(value)
+    return None
+
+
+class BodyLimit:
+    def __init__(self, app, settings):
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope, receive, send):
+        if scope['type'] != 'http':
+            return await self.app(scope, receive, send)
+        limit, sentence = cap(self.settings, scope['method'], scope['path'])
+        length = declared_length(scope)
+        if length is not None and length > limit:
+            return await refuse(scope, sentence)(scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get('body', b''))
+            if seen > limit:
+                raise BodyTooLarge(sentence)
+            return message
+        await self.app(scope, counted, send)
+
+
+def refuse(scope, sentence):
+    """The 413 answer in the form of the route: JSON for the API, the error page for the pages."""
+    if scope['path'].startswith('/api/'):
+        return JSONResponse({'error': sentence}, status_code=413, headers=CLOSE)
+    from app.web.common import render
+    response = render(Request(scope), 'error.html', status_code=413, message=sentence, heading='Too large')
+    response.headers.update(CLOSE)
+    return response
