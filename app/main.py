@@ -2,11 +2,12 @@
 import os
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as AnyHTTPException
 
 from app.api import auth, extensions, regrade, scores, submissions
 from app.bodylimit import BodyLimit
@@ -47,8 +48,8 @@ def create_app(settings=None, enqueue=_enqueue, enqueue_preview=_enqueue_preview
     app.mount('/static', StaticFiles(directory=os.path.join(os.path.dirname(__file__), 'static')), name='static')
     app.add_middleware(BodyLimit, settings=settings)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException):
+    @app.exception_handler(AnyHTTPException)             # FastAPI's and Starlette's own (body parsing, 404, 405)
+    async def http_error(request: Request, exc: AnyHTTPException):
         if request.url.path.startswith('/api/'):
             return JSONResponse({'error': exc.detail}, status_code=exc.status_code, headers=exc.headers)
         response = render(request, 'error.html', status_code=exc.status_code, message=exc.detail,

@@ -1,22 +1,28 @@
 """Password hashing (argon2) and opaque bearer tokens stored as sha256 (pure functions)."""
 import hashlib
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 _UNKNOWN = _hasher.hash('an account that does not exist')   # unknown e-mails cost as much as known ones
+# each hash takes memory_cost (64 MiB): a burst of sign-ins waits for a slot rather than adding up
+HASHES_AT_ONCE = 4
+_slots = threading.BoundedSemaphore(HASHES_AT_ONCE)
 
 
 def hash_password(password):
-    return _hasher.hash(password)
+    with _slots:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash, password):
     """False for a wrong password or no hash (None: the account does not exist)."""
     try:
-        return _hasher.verify(password_hash or _UNKNOWN, password) and password_hash is not None
+        with _slots:
+            return _hasher.verify(password_hash or _UNKNOWN, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
