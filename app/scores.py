@@ -3,6 +3,7 @@ import csv
 import io
 
 from app.db import aware
+from grader.text import one_line
 
 CSV_COLUMNS = ('email', 'name', 'best', 'latest', 'max_score', 'submissions', 'last_submitted', 'late',
                'extended_to')
@@ -44,10 +45,20 @@ def summarise(students, submissions, schedule):
     return rows
 
 
+def cell(value):
+    """A CSV cell: None is empty; text is one line (control characters escaped) and never a spreadsheet formula."""
+    if value is None:
+        return ''
+    if isinstance(value, str):
+        value = one_line(value)
+        return "'" + value if value[:1] in ('=', '+', '-', '@') else value
+    return value
+
+
 def to_csv(rows):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator='\n')
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: '' if row[k] is None else row[k] for k in CSV_COLUMNS})
+        writer.writerow({k: cell(row[k]) for k in CSV_COLUMNS})
     return out.getvalue()

@@ -4,8 +4,8 @@ The student module is imported only by the runner process; this side only reads 
 tensors it returns, computes expected values with reference/ and scores them.
 """
 import collections
+import sys
 import time
-import traceback
 from dataclasses import dataclass, replace
 
 import torch
@@ -19,7 +19,7 @@ from .job import Job
 from .launch import Runner, RunnerGone, RunnerTimeout
 from .protocol import ProtocolError, clean_error, decode_outputs, encode_inputs
 from .sandbox import SandboxConfig, SandboxUnavailable, plan
-from .text import lines, one_line
+from .text import lines, one_line, traceback_text
 
 RUNNER_START_TIMEOUT_S = 120.0      # torch import inside the sandbox, before any student code
 SEND_AHEAD = 16                     # requests queued at the runner beyond the one it works on
@@ -123,7 +123,7 @@ def _receive(runner, deadline):
     except (RunnerTimeout, RunnerGone):
         raise
     except Exception as exc:
-        traceback.print_exc()
+        print(traceback_text(exc), file=sys.stderr)
         raise RunnerGone('the runner sent an unreadable reply (%s)' % type(exc).__name__) from None
 
 
@@ -265,7 +265,7 @@ def evaluate(spec, reply, payload, sent, ctx, extra):
     except ProtocolError as exc:
         return zero(spec, 'error', _described(spec, str(exc)), **extra)
     except Exception as exc:      # odd values the checks above let through: a verdict, logged for us
-        traceback.print_exc()
+        print(traceback_text(exc), file=sys.stderr)
         return zero(spec, 'error', _described(spec, 'could not evaluate the returned values (%s: %s)'
                                               % (type(exc).__name__, one_line(exc, 300))), **extra)
     return CheckResult(id=spec.id, component=spec.component, status=status, score=score,

@@ -5,6 +5,7 @@ line and paragraph separators, the bidirectional marks, overrides and isolates, 
 no UTF-8 writer accepts). A backslash is left as it is, so escaping twice changes nothing.
 """
 import re
+import traceback
 
 _OTHERS = '\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff'
 _UNSAFE = re.compile('[\x00-\x1f' + _OTHERS + ']')
@@ -23,6 +24,12 @@ def one_line(text, limit=None):
     if limit is not None and len(text) > limit:
         text = text[:max(0, limit - 3)] + '...'
     return text
+
+
+def traceback_text(exc):
+    """A traceback for the logs: its frames (our code) as Python prints them, the message on one line."""
+    return 'Traceback (most recent call last):\n%s%s: %s' % (''.join(traceback.format_tb(exc.__traceback__)),
+                                                           type(exc).__name__, one_line(exc, 1000))
 
 
 def lines(text):

@@ -55,6 +55,15 @@ def fail(session, submission_id, job, message):
     return True
 
 
+def fail_preview(session, item_id):
+    """A regrade item whose grading failed: 'error', left out when the run is applied."""
+    item = session.get(RegradeItem, item_id, with_for_update=True)
+    if item is None or item.status != 'queued':
+        return
+    item.status = 'error'
+    session.commit()
+
+
 def preview_job(session, item_id):
     """The Attempt of a regrade item still to grade (no claim: previews never touch the submission), or None."""
     item = session.get(RegradeItem, item_id)

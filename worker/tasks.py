@@ -14,14 +14,18 @@ from grader import get_profile, grade, orphans, teardown
 from grader.datasets import DatasetError
 from grader.pool import WarmPool
 from grader.sandbox import SandboxConfig, SandboxUnavailable
+from grader.text import one_line, traceback_text
 
 from .celery_app import app
-from .claims import claim, fail, preview_job, save, save_preview
+from .claims import claim, fail, fail_preview, preview_job, save, save_preview
 
 log = logging.getLogger(__name__)
 _sessions = {}
 _pools = {}
 SAVE_TRIES = 6                                         # ~1 min of a locked database before a task retry
+# The worker's own shutdown (Celery's WorkerShutdown and WorkerTerminate are SystemExit): the row stays running
+# and the unacknowledged message goes back to the queue (acks_late), like a worker that died.
+SHUTDOWN = (KeyboardInterrupt, SystemExit)
 
 
 def session_factory():
@@ -93,6 +97,12 @@ def close_pools(**_):
     teardown.wait_all(10)
 
 
+def _internal_error(exc, what):
+    """The sentence a row ends with when grading itself failed (the details go to the log, not to the student)."""
+    log.error('%s failed:\n%s', what, traceback_text(exc))
+    return 'grading stopped on an internal error (%s); an instructor can regrade it' % type(exc).__name__
+
+
 def _grade(settings, job, queue):
     device = _device(job.device, queue)
     return grade(Storage(settings.storage_dir).get(job.sha256), get_profile(job.profile), device=device,
@@ -119,12 +129,24 @@ def grade_submission(self, submission_id):
     except (SandboxUnavailable, DatasetError) as exc:  # ours, not the student's: retry, then say so
         if self.request.retries >= self.max_retries:
             what = 'grading sandbox' if isinstance(exc, SandboxUnavailable) else 'training data'
-            with Session() as session:
-                fail(session, submission_id, job, 'the %s is unavailable on this worker (%s); '
-                     'an instructor can regrade it' % (what, exc))
+            _persist(Session, lambda session: fail(session, submission_id, job, 'the %s is unavailable on this '
+                                                   'worker (%s); an instructor can regrade it' % (what, one_line(exc))))
             return 'error'
         raise self.retry(exc=exc, countdown=30)
-    saved = _persist(Session, lambda session: save(session, submission_id, job, report))
+    except SHUTDOWN:
+        raise
+    except BaseException as exc:                       # no exception leaves the row running
+        message = _internal_error(exc, 'grading submission %d' % submission_id)
+        _persist(Session, lambda session: fail(session, submission_id, job, message))
+        return 'error'
+    try:
+        saved = _persist(Session, lambda session: save(session, submission_id, job, report))
+    except (OperationalError,) + SHUTDOWN:             # the database is gone: the sweeper sends the row again
+        raise
+    except BaseException as exc:                       # a report the database refuses
+        message = _internal_error(exc, 'saving submission %d' % submission_id)
+        _persist(Session, lambda session: fail(session, submission_id, job, message))
+        return 'error'
     return 'graded' if saved else 'superseded'
 
 
@@ -142,7 +164,16 @@ def preview_regrade(self, item_id):
         return 'skipped'
     try:
         report = _grade(settings, job, _queue(self))
+        _persist(Session, lambda session: save_preview(session, item_id, report))
     except (SandboxUnavailable, DatasetError) as exc:
+        if self.request.retries >= self.max_retries:
+            _persist(Session, lambda session: fail_preview(session, item_id))
+            return 'error'
         raise self.retry(exc=exc, countdown=30)
-    _persist(Session, lambda session: save_preview(session, item_id, report))
+    except (OperationalError,) + SHUTDOWN:
+        raise
+    except BaseException as exc:                       # the item says error; its submission is untouched
+        _internal_error(exc, 'previewing regrade item %d' % item_id)
+        _persist(Session, lambda session: fail_preview(session, item_id))
+        return 'error'
     return 'previewed'

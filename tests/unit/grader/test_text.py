@@ -1,10 +1,13 @@
 """Student text is printed on one line with control characters escaped: grader.text and every printer that
-uses it (the CLI's table, Gradescope's results.json, check messages)."""
+uses it (the CLI's table, Gradescope's results.json, check messages, the scores CSV)."""
+import csv
+import io
 import json
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from app.scores import to_csv
 from grader.catalog import get_profile
 from grader.engine import zero
 from grader.report import CheckResult, Report
@@ -72,3 +75,17 @@ def test_a_stored_report_prints_one_total_line_whatever_its_messages_hold(messag
 def test_a_check_that_earns_nothing_says_why_on_one_line(message):
     spec = get_profile('eecs498').checks[0]
     assert safe_line(zero(spec, 'error', message).message)
+
+
+@FUZZ
+@given(ANY_TEXT)
+@example('=HYPERLINK("http://x","a")\nforged@example.com,Forged,100')
+@example('\r+1\x1b[2J')
+def test_a_scores_csv_row_stays_one_row_and_no_cell_is_a_formula(name):
+    row = {'email': 'student@example.com', 'name': name, 'best': 1.0, 'latest': None, 'max_score': 1.0,
+           'submissions': 1, 'last_submitted': None, 'late': False, 'extended_to': None}
+    text = to_csv([row])
+    assert text.count('\n') == 2 and safe_line(text.split('\n')[1])
+    (parsed,) = list(csv.DictReader(io.StringIO(text)))
+    assert parsed['email'] == 'student@example.com' and parsed['best'] == '1.0'
+    assert parsed['name'][:1] not in ('=', '+', '-', '@')

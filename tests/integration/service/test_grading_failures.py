@@ -1,0 +1,63 @@
+"""No exception of any kind during grading leaves a submission row running: a crafted reply is that check's
+error and the row is graded; text PostgreSQL refuses (NUL) is stored escaped; a failure of grading itself (a
+lost upload) ends the row as error with a sentence. Real PostgreSQL, Redis and Celery worker."""
+import os
+
+import pytest
+from sqlalchemy import select
+
+from app.config import Settings
+from app.models import Assignment, CheckResult, Submission
+from app.storage import Storage
+from tests.attacks import corpus
+from tests.integration.service.test_worker import add_submission, wait_for
+from worker.celery_app import create_app
+
+pytestmark = pytest.mark.slow
+ATTACKED = 'conv_forward.s1_p0'
+
+
+def grade_in_worker(env, celery_worker, source, lose_upload=False):
+    """Add the submission (no training checks), let a real worker grade it -> (Session, final row, check rows)."""
+    Session, sub_id = add_submission(env, source)
+    with Session() as session:
+        sub = session.get(Submission, sub_id)
+        session.get(Assignment, sub.assignment_id).training_checks = False
+        session.commit()
+        if lose_upload:
+            os.remove(Storage(env['AG_STORAGE_DIR'])._path(sub.files[0]['sha256']))
+    celery_worker()
+    create_app(Settings(broker_url=env['AG_BROKER_URL'])).send_task('grader.grade_submission', args=[sub_id],
+                                                                     queue='cpu')
+    sub = wait_for(Session, sub_id, ('graded', 'error'), 150)
+    with Session() as session:
+        rows = {r.check_id: r for r in session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id))}
+    return sub, rows
+
+
+@pytest.mark.parametrize('mode', ['infinity', 'nesting'])
+def test_a_crafted_reply_is_one_checks_error_and_the_row_is_graded(service_env, celery_worker, mode):
+    sub, rows = grade_in_worker(service_env, celery_worker, corpus.build('data_reply_crafted', mode=mode,
+                                                                         check=ATTACKED))
+    assert sub.status == 'graded' and sub.attempts == 1, (sub.status, sub.error)
+    assert rows[ATTACKED].status == 'error' and 'the runner sent an unreadable reply' in rows[ATTACKED].message
+    others = [r for cid, r in rows.items() if cid != ATTACKED]
+    assert len(others) > 40 and {r.status for r in others} == {'passed'}
+    assert sub.score == round(sum(r.score for r in others), 4)
+
+
+def test_nul_bytes_from_student_code_are_stored_escaped_in_postgresql(service_env, celery_worker, fresh_postgres):
+    service_env['AG_DATABASE_URL'] = fresh_postgres
+    sub, rows = grade_in_worker(service_env, celery_worker, corpus.build('data_reply_nul'))
+    assert sub.status == 'graded', (sub.status, sub.error)
+    attacked = rows[ATTACKED]
+    assert attacked.status == 'error' and 'ValueError: nul \\x00 byte' in attacked.message, attacked.message
+    assert 'ATTACK: nul \\x00 here \\x1b[2J' in attacked.output and '\x00' not in attacked.output
+    assert rows['maxpool_forward.3x3_s2_overlap'].status == 'passed'
+
+
+def test_a_failure_of_grading_itself_ends_the_row_as_error_with_a_sentence(service_env, celery_worker):
+    sub, rows = grade_in_worker(service_env, celery_worker, corpus.build('data_reply_nul'), lose_upload=True)
+    assert sub.status == 'error' and not rows
+    assert sub.error == ('grading stopped on an internal error (FileNotFoundError); an instructor can regrade it')
+    assert sub.claim is None and sub.finished_at is not None and sub.attempts == 1
