@@ -1,8 +1,10 @@
 """Find the graded file in a PATH: a .py file, a folder or a .zip."""
 import os
-import zipfile
+
+from . import archive
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ZIP_BYTES = 64 * 1024 * 1024
 
 
 class SubmissionError(Exception):
@@ -10,18 +12,22 @@ class SubmissionError(Exception):
 
 
 def _from_zip(path, graded_file):
+    """The graded member nearest the top, read without trusting the zip (grader/archive.py)."""
+    if os.path.getsize(path) > MAX_ZIP_BYTES:
+        raise SubmissionError('%s is larger than %d bytes' % (path, MAX_ZIP_BYTES))
+    with open(path, 'rb') as f:
+        data = f.read()
     try:
-        with zipfile.ZipFile(path) as zf:
-            matches = [i for i in zf.infolist() if os.path.basename(i.filename) == graded_file
-                       and not i.is_dir() and '__MACOSX' not in i.filename]
-            if not matches:
-                raise SubmissionError('%s holds no %s' % (path, graded_file))
-            best = min(matches, key=lambda i: i.filename.count('/'))
-            if best.file_size > MAX_FILE_BYTES:
-                raise SubmissionError('%s in %s is larger than %d bytes' % (graded_file, path, MAX_FILE_BYTES))
-            return zf.read(best)
-    except zipfile.BadZipFile:
-        raise SubmissionError('%s is not a readable zip file' % path) from None
+        zf, members = archive.members(path, data)
+        matches = [i for i in members if os.path.basename(i.filename) == graded_file
+                   and not i.is_dir() and '__MACOSX' not in i.filename]
+        if not matches:
+            raise SubmissionError('%s holds no %s' % (path, graded_file))
+        best = min(matches, key=lambda i: i.filename.count('/'))
+        archive.check(path, best, MAX_FILE_BYTES)
+        return archive.read(path, zf, best, MAX_FILE_BYTES)
+    except archive.ArchiveError as exc:
+        raise SubmissionError(str(exc)) from None
 
 
 def _from_folder(path, graded_file):

@@ -8,6 +8,7 @@ import pytest
 
 from grader.spec import COMPONENTS, STATUSES
 from tests.conftest import PYTHON, ROOT, submission_path
+from tests.integration.service import crafted_zips
 
 pytestmark = pytest.mark.slow
 CHECK_KEYS = {'id', 'component', 'status', 'score', 'max_score', 'error', 'threshold', 'message'}
@@ -100,3 +101,19 @@ def test_zip_without_the_graded_file(tmp_path):
     proc = cli('grade', str(not_zip))
     assert proc.returncode == 2 and 'is not a readable zip file' in proc.stderr
     assert not os.path.exists(tmp_path / 'r.json')
+
+
+def test_hostile_zips_are_refused_with_a_reason_and_no_traceback(tmp_path):
+    """The command line reads zips as the upload checks do (grader/archive.py): no bzip2/LZMA member, the
+    decompressed bytes counted, any corruption a one-line refusal (exit 2), never a traceback."""
+    source = open(submission_path('correct_vectorized'), 'rb').read()
+    cases = [(crafted_zips.one_member(source, zipfile.ZIP_BZIP2), 'is compressed with bzip2'),
+             (crafted_zips.corrupt_stream(crafted_zips.one_member(source)), 'is not a readable zip file (Error -3'),
+             (crafted_zips.declare_size(crafted_zips.one_member(source), 1 << 20), 'declares 1048576 bytes but holds'),
+             (crafted_zips.directory_flood(201), 'has more than 200 members')]
+    for i, (data, reason) in enumerate(cases):
+        path = tmp_path / ('hostile%d.zip' % i)
+        path.write_bytes(data)
+        proc = cli('grade', str(path))
+        assert proc.returncode == 2 and reason in proc.stderr, (reason, proc.stderr[-500:])
+        assert 'Traceback' not in proc.stderr
