@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.db import aware
 from app.access import emails_of
 from app.models import Assignment, AuditEvent
+from app.scores import cell
 
 
 def record(session, action, actor_id=None, course_id=None, assignment=None, subject_id=None, detail=''):
@@ -37,5 +38,5 @@ def to_csv(events):
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator='\n')
     writer.writeheader()
     for e in events:
-        writer.writerow(dict(e, at=aware(e['at']).isoformat()))
+        writer.writerow({k: cell(v) for k, v in dict(e, at=aware(e['at']).isoformat()).items()})
     return out.getvalue()
