@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from app import audit
 from app.accounts import authenticate
 from app.models import AccountHome, ApiToken, Membership
-from app.security import hash_password, random_password, token_digest
+from app.security import hash_generated, hash_password, random_password, token_digest
 
 MIN_LENGTH, MAX_LENGTH = 10, 200
 
@@ -75,12 +75,12 @@ def issue(session, user, actor_id=None, course_id=None):
     """A new random password for any account (returned once); its sessions end. actor_id None: the CLI."""
     audit.record(session, 'password reset', actor_id, course_id, subject_id=user.id)
     password = random_password()
-    _set(session, user, password)
+    _set(session, user, password, generated=True)
     return password
 
 
-def _set(session, user, password, keep_token=None):
-    user.password_hash = hash_password(password)
+def _set(session, user, password, keep_token=None, generated=False):
+    user.password_hash = (hash_generated if generated else hash_password)(password)
     signed_out = delete(ApiToken).where(ApiToken.user_id == user.id)
     if keep_token:
         signed_out = signed_out.where(ApiToken.token_sha256 != token_digest(keep_token))

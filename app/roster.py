@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.models import AccountHome, Membership, User
-from app.security import hash_password, random_password
+from app.security import hash_generated, random_password
 
 
 def parse_email(text):
@@ -51,7 +51,7 @@ def account(session, email, name='', home_course_id=None):
     if user is not None:
         return user, None
     password = random_password()
-    user = User(email=email, name=name, role='student', password_hash=hash_password(password),
+    user = User(email=email, name=name, role='student', password_hash=hash_generated(password),
                 created_at=datetime.now(timezone.utc))
     session.add(user)
     session.flush()
