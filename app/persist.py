@@ -5,17 +5,23 @@ from sqlalchemy import delete
 
 from app.models import CheckResult
 
+TEXT_LIMIT = 8000        # characters of a message, an output or an error kept (the grader cuts well below)
+
+
+def _cut(text):
+    return text if text is None or len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT - 20] + ' [... cut]'
+
 
 def save_report(session, submission, report):
     session.execute(delete(CheckResult).where(CheckResult.submission_id == submission.id))
     for c in report.checks:
         session.add(CheckResult(submission_id=submission.id, check_id=c.id, component=c.component,
                                 status=c.status, score=c.score, max_score=c.max_score, error=c.error,
-                                threshold=c.threshold, message=c.message, output=c.output,
+                                threshold=c.threshold, message=_cut(c.message), output=_cut(c.output),
                                 visibility=c.visibility, description=c.description, metric=c.metric))
     submission.score = report.score
     submission.max_score = report.max_score
     submission.grader_version = report.grader_version
-    submission.error = report.submission_error or None
+    submission.error = _cut(report.submission_error) or None
     submission.status = 'graded'
     submission.finished_at = datetime.now(timezone.utc)

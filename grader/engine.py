@@ -23,6 +23,7 @@ from .text import lines, one_line, traceback_text
 
 RUNNER_START_TIMEOUT_S = 120.0      # torch import inside the sandbox, before any student code
 SEND_AHEAD = 16                     # requests queued at the runner beyond the one it works on
+MESSAGE_LIMIT = 2000                # characters of one check's message (the configuration's description aside)
 NOT_IMPORTED = 'not run: your file could not be imported (see the error above)'
 from .report import CheckResult, Report
 
@@ -135,9 +136,9 @@ def _badness(r):
 
 
 def _described(spec, message):
-    """One line, control characters escaped (a message can never forge table lines), prefixed with the
-    configuration."""
-    message = one_line(str(message).strip())
+    """One line, control characters escaped (a message can never forge table lines), cut to MESSAGE_LIMIT (it
+    may quote names the runner chose), prefixed with the configuration."""
+    message = one_line(str(message).strip(), MESSAGE_LIMIT)
     return '%s: %s' % (spec.description, message) if spec.description else message
 
 
@@ -163,7 +164,8 @@ def _summarise(spec, results):
 def zero(spec, status, message, **extra):
     """A result that earns nothing: not run, timed out, crashed, or unreadable."""
     return CheckResult(id=spec.id, component=spec.component, status=status, score=0.0,
-                       max_score=spec.points, error=None, threshold=None, message=one_line(message),
+                       max_score=spec.points, error=None, threshold=None,
+                       message=one_line(message, MESSAGE_LIMIT + len(spec.description) + 2),
                        description=spec.description, visibility=spec.visibility, **extra)
 
 
@@ -377,7 +379,7 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
         report.checks = run_checks(session, specs, ctx, started, deadline)
     finally:
         teardown.retire(session.take_runners(), job)       # killed now; the report need not wait for the rest
-    report.submission_error = one_line(session.import_error)
+    report.submission_error = one_line(session.import_error, 4 * MESSAGE_LIMIT)
     add_dependency_hints(report, specs)
     report.duration_s = time.monotonic() - started
     return report

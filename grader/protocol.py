@@ -11,7 +11,11 @@ from .runner import wire
 from .text import one_line
 
 MAX_DEPTH = 16                 # our records nest 3 deep; deeper is refused before the parser recurses
-_BRACKETS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)     # strings skipped, brackets counted
+MAX_JSON_BYTES = 64 << 10      # a reply line or the outputs' metadata: ours are a few KiB at most
+MAX_HEADER_BYTES = 1 << 20     # the safetensors header (tensor names, dtypes, shapes): ours are ~10 KiB
+_ESCAPED = re.compile(rb'\\.', re.DOTALL)        # a backslash and what it escapes
+_STRING = re.compile(rb'"[^"]*"')                 # a string, once escapes are gone: linear, no backtracking
+_BRACKET = re.compile(rb'[\[\]{}]')
 
 # meta key -> validator; anything else in the runner's metadata is dropped
 _STR = (str,)
@@ -78,14 +82,17 @@ def _finite(text):
     return value
 
 
-def read_json(data, max_depth=MAX_DEPTH):
-    """Strict JSON from the runner (bytes or str): no NaN or Infinity (not even as 1e400), at most max_depth
-    nested arrays and objects. ValueError (with a reason) for anything else it could not read."""
+def read_json(data, max_depth=MAX_DEPTH, max_bytes=MAX_JSON_BYTES):
+    """Strict JSON from the runner (bytes or str): at most max_bytes, no NaN or Infinity (not even as 1e400), at
+    most max_depth nested arrays and objects (counted in linear time, outside strings, before parsing).
+    ValueError (with a reason) for anything else it could not read."""
     try:
         raw = data.encode('utf-8', 'surrogatepass') if isinstance(data, str) else bytes(data)
+        if len(raw) > max_bytes:
+            raise ValueError('longer than %d bytes' % max_bytes)
         depth = 0
-        for token in _BRACKETS.finditer(raw):
-            depth += {b'[': 1, b'{': 1, b']': -1, b'}': -1}.get(token.group(), 0)
+        for token in _BRACKET.findall(_STRING.sub(b'', _ESCAPED.sub(b'', raw))):
+            depth += 1 if token in b'[{' else -1
             if depth > max_depth:
                 raise ValueError('nested deeper than %d' % max_depth)
         return json.loads(raw, parse_constant=_refuse, parse_float=_finite)
@@ -103,9 +110,11 @@ def encode_inputs(tensors):
 def decode_outputs(data):
     """(tensors, meta) from a runner's reply payload; ProtocolError when unusable."""
     try:
-        tensors = load(data)
         header_len = int.from_bytes(data[:8], 'little')
-        header = read_json(data[8:8 + header_len])
+        if header_len > MAX_HEADER_BYTES:
+            raise ValueError('a header of %d bytes; at most %d' % (header_len, MAX_HEADER_BYTES))
+        tensors = load(data)
+        header = read_json(data[8:8 + header_len], max_bytes=MAX_HEADER_BYTES)
         meta = read_json(header.get('__metadata__', {}).get('meta', '{}'))
     except Exception as exc:       # any malformed payload is the runner's fault, not ours
         raise ProtocolError('unreadable outputs: %s' % one_line(exc, 200)) from None

@@ -13,7 +13,7 @@ from tests.attacks.conftest import ATTACKED, UNTOUCHED, by_id, grade_strict
 from tests.conftest import PYTHON, ROOT
 
 pytestmark = pytest.mark.slow
-MODES = ['infinity', 'nesting']
+MODES = ['infinity', 'nesting', 'quadratic']
 
 
 def assert_attacked_check_is_an_error(checks):
@@ -49,3 +49,20 @@ def test_a_crafted_reply_is_that_checks_error_in_the_engine(attack, mode):
     checks = {c.id: vars(c) for c in report.checks}
     assert_attacked_check_is_an_error(checks)
     assert by_id(report)[UNTOUCHED].status == 'passed'
+    assert by_id(report)[ATTACKED].duration_s < 3                # the reply is read in linear time
+
+
+def test_a_huge_name_from_the_runner_is_no_huge_message(attack, isolation, tmp_path):
+    """A returned object whose type's name is 20 million characters: the check is an error with a short message
+    and the whole report stays small."""
+    submission, out = tmp_path / 'convolutional_networks.py', tmp_path / 'r.json'
+    submission.write_bytes(attack('data_huge_type_name'))
+    proc = subprocess.run([PYTHON, '-m', 'grader', 'grade', str(submission), '--sandbox', 'strict',
+                           '--only', 'conv_forward', '--json', str(out)]
+                          + (['--fork-server'] if isolation == 'forkserver' else []),
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    checks = json.loads(out.read_text())['checks']
+    assert len(checks) == 6 and all(c['status'] in ('error', 'failed') for c in checks)
+    assert all(len(c['message']) < 2200 for c in checks), [len(c['message']) for c in checks]
+    assert out.stat().st_size < 100_000 and len(proc.stdout) < 20_000
