@@ -188,7 +188,9 @@ def bwrap_argv(plan_, ro_binds, python_args, env=None, chdir=JOB_ROOT):
         argv += ['--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache']
         if os.environ.get('LD_LIBRARY_PATH'):
             env.setdefault('LD_LIBRARY_PATH', os.environ['LD_LIBRARY_PATH'])
-    argv += ['--chdir', chdir, '--clearenv']
+    # the root and /dev are bubblewrap's own tmpfs, without a size: read-only, so only the sized /tmp and /job
+    # take writes (as in the fork server)
+    argv += ['--remount-ro', '/dev', '--remount-ro', '/', '--chdir', chdir, '--clearenv']
     for key, value in sorted(env.items()):
         argv += ['--setenv', key, value]
     return argv + [python_inside(plan_)] + list(python_args)

@@ -77,3 +77,10 @@ def test_captured_output_is_bounded_by_the_grader_not_only_by_the_file_size_limi
     cut = int(re.search(r'\[\.\.\. (\d+) characters cut \.\.\.\]', attacked.output).group(1))
     assert cut + 2000 <= 16 << 20
     assert by_id(report)[UNTOUCHED].status == 'passed'
+
+
+def test_only_the_sized_tmpfs_folders_take_writes(attack):
+    """bubblewrap's root and /dev are tmpfs without a size: before they were read-only, a student filled / with
+    360 MiB (half the machine's memory was its limit without a cgroup)."""
+    out = outputs(grade_strict(attack('proc_writable_places')))
+    assert out == ["ATTACK: writable ['/job', '/tmp']"], out
