@@ -103,11 +103,10 @@ def add_course(session, args, out, note):
         rows = [(roster.parse_email(email), '', 'instructor') for email in args.instructor]
     except ValueError as exc:
         raise Refused(str(exc))
-    created = roster.enrol(session, course.id, rows)['created']
+    result = roster.enrol(session, course.id, rows)
     session.commit()
     note('course %s created' % course.slug)
-    for email, password in created:
-        out.write('%s,%s\n' % (email, password))
+    _report(result, out, note)
 
 
 def add_assignment(session, args, out, note):
@@ -131,7 +130,17 @@ def enrol(session, args, out, note):
         raise Refused('%s: %s' % (args.csv, exc))
     result = roster.enrol(session, course.id, rows)
     session.commit()
-    note('%d listed, %d newly enrolled, %d new accounts' % (len(rows), result['enrolled'], len(result['created'])))
+    note('%d listed, %d newly enrolled, %d new accounts' % (len(rows), result['enrolled'], result['new']))
+    _report(result, out, note)
+
+
+def _report(result, out, note):
+    """The enrolment's new passwords on standard output; what happened to existing accounts on standard error."""
+    if result['reissued']:
+        note('%d existing accounts given a new password (another course was shown their password and their '
+             'holder never replaced it, or they are to teach here)' % result['reissued'])
+    if result['existing']:
+        note('%d existing accounts enrolled as they are (their own password)' % result['existing'])
     for email, password in result['created']:
         out.write('%s,%s\n' % (email, password))
 

@@ -59,6 +59,15 @@ class AccountHome(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'))
 
 
+class IssuedPassword(Base):
+    """An account whose password the service made up and showed to someone (a course's instructor, through its
+    roster or a reset; the operator: no course), not yet replaced by its holder. Another course enrolling it
+    gives it a new password instead (app.roster), so what one course was shown never opens another's."""
+    __tablename__ = 'issued_passwords'
+    user_id: Mapped[int] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
+    course_id: Mapped[Optional[int]] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'))
+
+
 class Assignment(Base):
     __tablename__ = 'assignments'
     id: Mapped[int] = mapped_column(primary_key=True)

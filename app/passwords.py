@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from app import audit
 from app.accounts import authenticate
-from app.models import AccountHome, ApiToken, Membership
+from app.models import AccountHome, ApiToken, IssuedPassword, Membership
 from app.security import hash_generated, hash_password, random_password, token_digest
 
 MIN_LENGTH, MAX_LENGTH = 10, 200
@@ -73,17 +73,35 @@ def reset(session, actor, account, course_id=None):
 
 def issue(session, user, actor_id=None, course_id=None):
     """A new random password for any account (returned once); its sessions end. actor_id None: the CLI."""
-    audit.record(session, 'password reset', actor_id, course_id, subject_id=user.id)
-    password = random_password()
-    _set(session, user, password, generated=True)
+    password = reissue(session, user, actor_id, course_id, 'password reset')
+    session.commit()
     return password
 
 
-def _set(session, user, password, keep_token=None, generated=False):
+def reissue(session, user, actor_id, course_id, action='password re-issued'):
+    """A new random password, shown to course_id's instructor (None: the operator); no commit."""
+    audit.record(session, action, actor_id, course_id, subject_id=user.id)
+    password = random_password()
+    _assign(session, user, password, generated=True)
+    issued = session.get(IssuedPassword, user.id)
+    if issued is None:
+        session.add(IssuedPassword(user_id=user.id, course_id=course_id))
+    else:
+        issued.course_id = course_id
+    return password
+
+
+def _set(session, user, password, keep_token=None):
+    """The holder's own new password: no longer one anybody was shown."""
+    _assign(session, user, password, keep_token)
+    session.execute(delete(IssuedPassword).where(IssuedPassword.user_id == user.id))
+    session.commit()
+
+
+def _assign(session, user, password, keep_token=None, generated=False):
     user.password_hash = (hash_generated if generated else hash_password)(password)
     signed_out = delete(ApiToken).where(ApiToken.user_id == user.id)
     if keep_token:
         signed_out = signed_out.where(ApiToken.token_sha256 != token_digest(keep_token))
     session.execute(signed_out)
-    session.commit()
 

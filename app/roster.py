@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app import audit
-from app.models import AccountHome, Membership, User
+from app import audit, passwords
+from app.models import AccountHome, IssuedPassword, Membership, User
 from app.security import hash_generated, random_password
 
 
@@ -55,18 +55,45 @@ def account(session, email, name='', home_course_id=None):
                 created_at=datetime.now(timezone.utc))
     session.add(user)
     session.flush()
+    session.add(IssuedPassword(user_id=user.id, course_id=home_course_id))
     if home_course_id is not None:
         session.add(AccountHome(user_id=user.id, course_id=home_course_id))
     return user, password
 
 
+def claim(session, user, course_id, role, actor_id=None):
+    """An existing account enrolled by course_id: a new password (returned, shown once to this enroller) when
+    another course was shown its current password and its holder never replaced it, or when it is to teach here
+    and another course's roster made it; else None (enrolled as it is). A course never opens another's account
+    with what it was shown: an account made for an address before anyone else used it gains no rights elsewhere.
+    An account that teaches belongs to no course's roster (an admin resets it)."""
+    issued, home = session.get(IssuedPassword, user.id), session.get(AccountHome, user.id)
+    shown_elsewhere = issued is not None and issued.course_id not in (None, course_id)
+    teacher_from_elsewhere = role != 'student' and home is not None and home.course_id != course_id
+    if not (shown_elsewhere or teacher_from_elsewhere):
+        return None
+    password = passwords.reissue(session, user, actor_id, course_id)
+    if role != 'student':
+        if home is not None:
+            session.delete(home)
+    elif home is None:
+        session.add(AccountHome(user_id=user.id, course_id=course_id))
+    else:
+        home.course_id = course_id
+    return password
+
+
 def enrol(session, course_id, rows, actor_id=None):
     """Enrol [(email, name, role)] -> {'listed', 'enrolled' (newly), 'created': [(email, password)] of new
-    accounts, 'existing': accounts that were there before (enrolled as they are: their name, password and
-    role elsewhere stay; only an admin can reset their password)}. No commit."""
-    result = {'listed': len(rows), 'enrolled': 0, 'created': [], 'existing': 0}
+    accounts and of accounts given a new password (claim), 'new' (accounts made), 'reissued', 'existing':
+    accounts that were there before and are enrolled as they are (their name, password and role elsewhere
+    stay; only an admin can reset their password)}. No commit."""
+    result = {'listed': len(rows), 'enrolled': 0, 'created': [], 'new': 0, 'existing': 0, 'reissued': 0}
     for email, name, role in rows:
         person, password = account(session, email, name, course_id)
+        result['new'] += password is not None
+        if password is None and (password := claim(session, person, course_id, role, actor_id)):
+            result['reissued'] += 1
         if password:
             result['created'].append((email, password))
         member = session.scalars(select(Membership).where(Membership.user_id == person.id,
@@ -75,8 +102,11 @@ def enrol(session, course_id, rows, actor_id=None):
             session.add(Membership(user_id=person.id, course_id=course_id, role=role))
             result['enrolled'] += 1
             result['existing'] += password is None
-    detail = '%d listed, %d newly enrolled, %d new accounts' % (len(rows), result['enrolled'], len(result['created']))
+    detail = '%d listed, %d newly enrolled, %d new accounts' % (len(rows), result['enrolled'], result['new'])
     if result['existing']:
         detail += '; %d already had an account' % result['existing']
+    if result['reissued']:
+        detail += '; %d given a new password (made by another course and never claimed, or to teach here)' \
+            % result['reissued']
     audit.record(session, 'roster import', actor_id, course_id, detail=detail)
     return result

@@ -111,17 +111,57 @@ def test_only_the_instructors_of_the_course_that_made_an_account_reset_it_and_on
     newbie = user_row(service_env, 'newbie@example.com')
     status, password, _ = reset(prof, csrf, 'b-hw', newbie.id)         # made by course B: B's instructors may
     assert status == 200 and password and password != first
-    # course A's instructor enrols the same person: A did not make the account, B no longer holds all of it
+    # course A's instructor enrols the same person before they replaced the password B was shown: A is shown a
+    # new one (B's stops working); the account is enrolled in both, so neither instructor resets it any more
     ada, ada_csrf = browser_like(api, 'instructor@example.com')
-    import_roster(ada, ada_csrf, 'convnet', 'email\nnewbie@example.com\n')
+    page = import_roster(ada, ada_csrf, 'convnet', 'email\nnewbie@example.com\n')
+    given = re.search(r'<td>newbie@example.com</td><td><code>([^<]+)</code>', page).group(1)
+    assert '1 existing accounts were given a new password' in page
+    assert httpx.post(api + '/api/v1/auth/token', data={'username': 'newbie@example.com',
+                                                        'password': password}).status_code == 401
+    browser_like(api, 'newbie@example.com', given)
     status, issued, text = reset(ada, ada_csrf, 'convnet', newbie.id)
     assert status == 403 and issued is None and 'ask an admin' in text
     status, issued, text = reset(prof, csrf, 'b-hw', newbie.id)
     assert status == 403 and issued is None and 'ask an admin' in text
-    browser_like(api, 'newbie@example.com', password)                   # still the password B gave
     out, err = io.StringIO(), io.StringIO()
     assert admin_main(['set-password', 'newbie@example.com'], out, err, service_env['AG_DATABASE_URL']) == 0
     browser_like(api, 'newbie@example.com', out.getvalue().strip().split(',')[1])
+
+
+def signs_in(api, email, password):
+    return httpx.post(api + '/api/v1/auth/token', data={'username': email, 'password': password}).status_code == 200
+
+
+def test_an_account_made_ahead_by_another_course_opens_nothing_elsewhere(api, service_env):
+    """Red-team pass: course B's instructor imports addresses nobody uses yet (next term's student, a future
+    instructor) and keeps the passwords shown; when course A or the operator enrols those addresses, the
+    passwords B was shown stop working and the new ones go to A's instructor or the operator."""
+    course_b(service_env)
+    prof, csrf = browser_like(api, 'prof-b@example.com')
+    page = import_roster(prof, csrf, 'b-hw', 'email\nfuture.student@example.com\nnew.prof@example.com\n')
+    shown = dict(re.findall(r'<td>([^<]+@example.com)</td><td><code>([^<]+)</code>', page))
+    assert sorted(shown) == ['future.student@example.com', 'new.prof@example.com']
+    out, err = io.StringIO(), io.StringIO()
+    assert admin_main(['add-course', 'cv-2027', 'Computer vision', '--instructor', 'new.prof@example.com'], out, err,
+                      service_env['AG_DATABASE_URL']) == 0
+    email, operator_password = out.getvalue().strip().split(',')
+    assert email == 'new.prof@example.com' and '1 existing accounts given a new password' in err.getvalue()
+    assert not signs_in(api, 'new.prof@example.com', shown['new.prof@example.com'])
+    assert signs_in(api, 'new.prof@example.com', operator_password)
+    ada, ada_csrf = browser_like(api, 'instructor@example.com')
+    page = import_roster(ada, ada_csrf, 'convnet', 'email\nfuture.student@example.com\n')
+    given = re.search(r'<td>future.student@example.com</td><td><code>([^<]+)</code>', page).group(1)
+    assert not signs_in(api, 'future.student@example.com', shown['future.student@example.com'])
+    assert signs_in(api, 'future.student@example.com', given)
+    # a holder who replaced the password B was shown keeps it: enrolled as they are
+    sam = token(api, 'future.student@example.com', given)
+    r = httpx.post(api + '/api/v1/auth/password', headers=sam,
+                   json={'current_password': given, 'new_password': 'my own secret 42'})
+    assert r.status_code == 204, r.text
+    page = import_roster(prof, csrf, 'b-hw', 'email\nfuture.student@example.com\n')
+    assert 'given a new password' not in page
+    assert signs_in(api, 'future.student@example.com', 'my own secret 42')
 
 
 def test_accounts_without_a_home_course_or_that_teach_are_reset_by_admins_only(api, service_env):
@@ -168,4 +208,29 @@ def test_the_migration_gives_a_home_course_only_to_students_of_exactly_one_cours
         homes = conn.execute(text('SELECT user_id, course_id FROM account_homes')).all()
         assert conn.execute(text('SELECT count(*) FROM memberships')).scalar() == 5
     assert homes == [(1, 1)]
+    engine.dispose()
+
+
+def test_the_migration_counts_a_roster_password_as_shown_until_its_holder_changed_it(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from app.db import make_engine
+    from app.migrate import alembic_config, upgrade
+    url = 'sqlite:///%s' % (tmp_path / 'old.sqlite')
+    command.upgrade(alembic_config(url), '0006')
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO courses (id, slug, title) VALUES (1, 'a', 'A')"))
+        for uid in (1, 2, 3):
+            conn.execute(text("INSERT INTO users (id, email, name, role, password_hash, created_at) "
+                              "VALUES (:id, :email, '', 'student', 'x', '2026-01-01')"), {'id': uid,
+                                                                                         'email': '%d@x' % uid})
+        conn.execute(text('INSERT INTO account_homes (user_id, course_id) VALUES (1, 1), (2, 1)'))
+        conn.execute(text("INSERT INTO audit_events (at, actor_id, subject_id, action, detail) "
+                          "VALUES ('2026-01-02', 2, 2, 'password changed', '')"))
+    upgrade(url)
+    with engine.connect() as conn:
+        issued = conn.execute(text('SELECT user_id, course_id FROM issued_passwords')).all()
+    assert issued == [(1, 1)]          # 2 changed their own; 3 has no home course (the operator made it)
     engine.dispose()
