@@ -8,8 +8,10 @@ two files side by side, never proof of copying.
 """
 import collections
 import functools
+import hashlib
 import io
 import keyword
+import threading
 import tokenize
 import zlib
 
@@ -20,13 +22,21 @@ from app.models import Submission
 
 K, WINDOW = 20, 12                 # tokens per k-gram; window of the winnowing (a match of K+WINDOW-1 is seen)
 MIN_SCORE = 0.25
+# What one file may cost the web process: a real solution has ~10 000 tokens and ~1 200 lines; a 2 MiB upload
+# of short tokens took 13 s and 340 MiB to fingerprint, one of empty lines made a 218 MB compare page.
+MAX_TOKENS = 60_000                # tokens fingerprinted per file (the rest is not compared)
+MAX_LINES_SHOWN = 5_000            # lines of a file on the compare page
+CACHE_FILES = 1024                 # fingerprints kept, by the file's sha256 (not the file itself)
 
 
-def tokens(source):
-    """[(token, line)] of a Python source; a file that does not tokenize to the end keeps what came before."""
+def tokens(source, limit=MAX_TOKENS):
+    """[(token, line)] of a Python source, at most `limit`; a file that does not tokenize to the end keeps what
+    came before."""
     out = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if len(out) >= limit:
+                break
             if tok.type == tokenize.NAME:
                 plain = keyword.iskeyword(tok.string) or (out and out[-1][0] == '.')
                 out.append((tok.string if plain else 'N', tok.start[0]))
@@ -39,10 +49,26 @@ def tokens(source):
     return out
 
 
-@functools.lru_cache(maxsize=4096)
+_cache, _cache_lock = collections.OrderedDict(), threading.Lock()
+
+
 def fingerprints(source):
-    """{hash: (first line, last line)} of the winnowed k-grams (by content, so cached across requests).
-    The hashes roll over the tokens' CRC-32s: the same in every process, so every view of a report agrees."""
+    """{hash: (first line, last line)} of the winnowed k-grams, cached across requests by the file's sha256."""
+    key = hashlib.sha256(source.encode('utf-8', 'surrogatepass')).digest()
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    found = _fingerprints(source)
+    with _cache_lock:
+        _cache[key] = found
+        while len(_cache) > CACHE_FILES:
+            _cache.popitem(last=False)
+    return found
+
+
+def _fingerprints(source):
+    """The hashes roll over the tokens' CRC-32s: the same in every process, so every view of a report agrees."""
     toks = tokens(source)
     grams = _rolling([_code(t) for t, _ in toks])
     chosen, window = {}, collections.deque()           # window: indexes of grams, their hashes increasing
@@ -62,7 +88,7 @@ _MOD, _BASE = (1 << 61) - 1, 1_000_003
 _TOP = pow(_BASE, K - 1, _MOD)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=4096)        # bounded: attribute names are the students' choice
 def _code(token):
     return zlib.crc32(token.encode())
 

@@ -29,7 +29,11 @@ def compare_page(slug: str, first: int, second: int, request: Request, session: 
             raise HTTPException(404, 'no submission %d in %s' % (sub_id, assignment.slug))
         sides.append((sub, session.get(User, sub.owner_id).email, similarity.source(storage, sub)))
     marked = similarity.shared_lines(sides[0][2], sides[1][2], similarity.given_code(session, assignment, storage))
-    columns = [{'sub': sub, 'email': email, 'lines': [(n, line, n in marks) for n, line in
-                                                      enumerate(source.splitlines(), start=1)], 'shared': len(marks)}
-               for (sub, email, source), marks in zip(sides, marked)]
+    columns = []
+    for (sub, email, source), marks in zip(sides, marked):
+        lines = source.splitlines()
+        columns.append({'sub': sub, 'email': email, 'shared': len(marks),
+                        'lines': [(n, line, n in marks) for n, line in
+                                  enumerate(lines[:similarity.MAX_LINES_SHOWN], start=1)],
+                        'hidden': max(0, len(lines) - similarity.MAX_LINES_SHOWN)})
     return render(request, 'compare.html', user, assignment=assignment, columns=columns)

@@ -118,3 +118,15 @@ def test_the_hashes_are_the_same_in_every_process():
     runs = {subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
                            env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ('1', '2')}
     assert runs == {str(sorted(fingerprints(student(5)).items())[:5]) + '\n'}
+
+
+def test_what_one_file_may_cost_is_bounded():
+    """Red-team pass: a 2 MiB file of short tokens took 13 s and 340 MiB, and every file stayed in the cache."""
+    from app import similarity
+    flood = 'x=1\n' * 200_000
+    assert len(similarity.tokens(flood)) == similarity.MAX_TOKENS
+    similarity.fingerprints(flood)
+    assert all(isinstance(key, bytes) and len(key) == 32 for key in similarity._cache)   # digests, not files
+    for i in range(similarity.CACHE_FILES + 5):
+        similarity.fingerprints('a%d = %d\n' % (i, i))
+    assert len(similarity._cache) == similarity.CACHE_FILES
