@@ -18,6 +18,8 @@ def _buckets(settings, client, email):
 def authenticate(session, settings, client, email, password):
     """The user, or HTTPException 401 (wrong) / 429 (too many wrong ones: not even checked)."""
     email = email.strip().lower()
+    if len(email) > 254:                  # no account has such an address: never a bucket key of that size
+        raise HTTPException(401, 'wrong e-mail or password', {'WWW-Authenticate': 'Bearer'})
     buckets = _buckets(settings, client or 'unknown', email)
     wait = max(wait_s(session, *b) for b in buckets)
     if wait:

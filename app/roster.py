@@ -13,7 +13,7 @@ from app.security import hash_generated, random_password
 def parse_email(text):
     """The address in lower case, or ValueError."""
     email = text.strip().lower()
-    if '@' not in email or len(email) > 254 or any(c.isspace() or c == ',' for c in email):
+    if '@' not in email or len(email) > 254 or any(c.isspace() or c in ',/\\' or not c.isprintable() for c in email):
         raise ValueError('%r is not an e-mail address' % email)
     return email
 

@@ -1,6 +1,7 @@
 """Instructor views of an assignment: best and latest score per student (JSON, CSV), results.json per student,
 the course's audit trail (CSV)."""
 import io
+import re
 import zipfile
 
 from fastapi import APIRouter
@@ -61,6 +62,7 @@ def gradescope_zip(slug: str, session: SessionDep, user: CurrentUser):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as zf:
         for owner_id, (_, sub) in sorted(best.items()):
-            zf.writestr('%s/results.json' % session.get(User, owner_id).email, gradescope_json(sub, assignment))
+            folder = re.sub(r'[^A-Za-z0-9@._+-]', '_', session.get(User, owner_id).email).lstrip('.')  # no zip slip
+            zf.writestr('%s/results.json' % folder, gradescope_json(sub, assignment))
     return Response(buf.getvalue(), media_type='application/zip',
                     headers={'Content-Disposition': 'attachment; filename="%s-gradescope.zip"' % slug})

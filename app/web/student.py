@@ -1,6 +1,7 @@
 """Pages for everyone signed in: sign in/out, home, an assignment with its upload area, a submission."""
 from datetime import datetime, timezone
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -36,10 +37,21 @@ def login_form(request: Request, next: str = '/'):
     return render(request, 'login.html', next=_safe_next(next))
 
 
+def _cross_site(request):
+    """A form sent from another site (the browser says so, or its Origin names another host)."""
+    if request.headers.get('sec-fetch-site') == 'cross-site':
+        return True
+    origin = request.headers.get('origin')
+    return bool(origin) and urlsplit(origin).netloc != request.headers.get('host', '')
+
+
 @router.post('/login')
 def login(request: Request, session: SessionDep, username: Annotated[str, Form()],
           password: Annotated[str, Form()], next: Annotated[str, Form()] = '/'):
     settings = request.app.state.settings
+    if _cross_site(request):              # another site's page signing a visitor into an account it chose
+        return render(request, 'login.html', status_code=403, error='sign in from this site\'s own sign-in page',
+                      next='/')
     try:
         user = authenticate(session, settings, request.client.host if request.client else None, username, password)
     except HTTPException as exc:

@@ -208,3 +208,25 @@ def test_only_a_courses_instructors_add_assignments_to_it(api, service_env):
     with sessions(service_env)() as session:
         made = session.scalars(select(Assignment).where(Assignment.slug == 'hw-x')).one()
         assert (made.title, made.profile, made.due_at, made.training_checks) == ('X', 'eecs498', None, True)
+
+
+def test_sign_in_from_another_site_is_refused(api):
+    """Red-team pass: another site's page could sign a visitor into an account it chose (login CSRF), so the
+    visitor's uploads went to that account. A cross-site form gets 403 and no session."""
+    form = {'username': 'student@example.com', 'password': 'demo', 'next': '/'}
+    for headers in ({'Origin': 'https://evil.example'}, {'Sec-Fetch-Site': 'cross-site'}, {'Origin': 'null'}):
+        r = httpx.post(api + '/login', data=form, headers=headers, follow_redirects=False)
+        assert r.status_code == 403 and 'set-cookie' not in r.headers, (headers, r.status_code)
+    host = api.split('://', 1)[1]
+    r = httpx.post(api + '/login', data=form, headers={'Origin': 'http://' + host, 'Sec-Fetch-Site': 'same-origin'},
+                   follow_redirects=False)
+    assert r.status_code == 303 and 'ag_session=' in r.headers['set-cookie']
+
+
+def test_an_over_long_user_name_is_no_bucket_key(api, service_env):
+    """Red-team pass: a 900 000-character user name was stored as a throttle key."""
+    from app.models import Throttle
+    r = httpx.post(api + '/api/v1/auth/token', data={'username': 'x' * 900_000, 'password': 'nope'})
+    assert r.status_code == 401
+    with sessions(service_env)() as session:
+        assert max((len(t.key) for t in session.scalars(select(Throttle))), default=0) < 300
