@@ -15,7 +15,8 @@ KILLED = ('ptrace', 'process_vm_readv', 'process_vm_writev', 'mount', 'umount2',
           'reboot', 'swapon', 'swapoff', 'bpf', 'perf_event_open', 'keyctl', 'add_key', 'request_key',
           'userfaultfd', 'acct', 'settimeofday', 'clock_settime', 'open_by_handle_at', 'name_to_handle_at',
           'fanotify_init', 'lookup_dcookie', 'quotactl', 'vhangup', 'fsopen', 'fsmount', 'move_mount',
-          'open_tree', 'fspick', 'mount_setattr', 'pidfd_getfd', 'process_madvise', 'kcmp')
+          'open_tree', 'fspick', 'mount_setattr', 'pidfd_getfd', 'process_madvise', 'kcmp',
+          'modify_ldt', 'iopl', 'ioperm', 'uselib')
 # clone's flags (its first argument on every architecture this runs on) that create namespaces
 CLONE_NAMESPACES = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000)
 

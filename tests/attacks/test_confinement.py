@@ -84,3 +84,8 @@ def test_only_the_sized_tmpfs_folders_take_writes(attack):
     360 MiB (half the machine's memory was its limit without a cgroup)."""
     out = outputs(grade_strict(attack('proc_writable_places')))
     assert out == ["ATTACK: writable ['/job', '/tmp']"], out
+
+
+def test_modify_ldt_kills_the_runner(attack):
+    out = contained(grade_strict(attack('proc_modify_ldt')), 'error', KILLED)
+    assert out == 'ATTACK: modify_ldt: calling modify_ldt(0)'
