@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.admin import main as admin_main
 from app.models import Assignment, AuditEvent, Course, Membership, User
@@ -183,22 +183,33 @@ def test_accounts_without_a_home_course_or_that_teach_are_reset_by_admins_only(a
     assert reset(teacher, teacher_csrf, 'convnet', kim)[0] == 403
 
 
-def test_the_migration_gives_a_home_course_only_to_students_of_exactly_one_course(tmp_path):
+def old_database(tmp_path, revision, courses, users):
+    """(url, engine) of a SQLite database at an earlier revision holding courses [(id, slug)] and users
+    [(id, email, role)]."""
     from alembic import command
-    from sqlalchemy import text
 
     from app.db import make_engine
-    from app.migrate import alembic_config, upgrade
+    from app.migrate import alembic_config
     url = 'sqlite:///%s' % (tmp_path / 'old.sqlite')
-    command.upgrade(alembic_config(url), '0005')
+    command.upgrade(alembic_config(url), revision)
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO courses (id, slug, title) VALUES (1, 'a', 'A'), (2, 'b', 'B')"))
-        for uid, email, role in ((1, 'one@x', 'student'), (2, 'two@x', 'student'), (3, 'ta@x', 'student'),
-                                 (4, 'none@x', 'student'), (5, 'root@x', 'admin')):
+        for cid, slug in courses:
+            conn.execute(text("INSERT INTO courses (id, slug, title) VALUES (:id, :slug, :slug)"),
+                         {'id': cid, 'slug': slug})
+        for uid, email, role in users:
             conn.execute(text("INSERT INTO users (id, email, name, role, password_hash, created_at) "
                               "VALUES (:id, :email, '', :role, 'x', '2026-01-01')"), {'id': uid, 'email': email,
                                                                                      'role': role})
+    return url, engine
+
+
+def test_the_migration_gives_a_home_course_only_to_students_of_exactly_one_course(tmp_path):
+    from app.migrate import upgrade
+    url, engine = old_database(tmp_path, '0005', [(1, 'a'), (2, 'b')],
+                               [(1, 'one@x', 'student'), (2, 'two@x', 'student'), (3, 'ta@x', 'student'),
+                                (4, 'none@x', 'student'), (5, 'root@x', 'admin')])
+    with engine.begin() as conn:
         for uid, course, role in ((1, 1, 'student'), (2, 1, 'student'), (2, 2, 'student'), (3, 2, 'instructor'),
                                   (5, 1, 'student')):
             conn.execute(text('INSERT INTO memberships (user_id, course_id, role) VALUES (:u, :c, :r)'),
@@ -212,20 +223,9 @@ def test_the_migration_gives_a_home_course_only_to_students_of_exactly_one_cours
 
 
 def test_the_migration_counts_a_roster_password_as_shown_until_its_holder_changed_it(tmp_path):
-    from alembic import command
-    from sqlalchemy import text
-
-    from app.db import make_engine
-    from app.migrate import alembic_config, upgrade
-    url = 'sqlite:///%s' % (tmp_path / 'old.sqlite')
-    command.upgrade(alembic_config(url), '0006')
-    engine = make_engine(url)
+    from app.migrate import upgrade
+    url, engine = old_database(tmp_path, '0006', [(1, 'a')], [(uid, '%d@x' % uid, 'student') for uid in (1, 2, 3)])
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO courses (id, slug, title) VALUES (1, 'a', 'A')"))
-        for uid in (1, 2, 3):
-            conn.execute(text("INSERT INTO users (id, email, name, role, password_hash, created_at) "
-                              "VALUES (:id, :email, '', 'student', 'x', '2026-01-01')"), {'id': uid,
-                                                                                         'email': '%d@x' % uid})
         conn.execute(text('INSERT INTO account_homes (user_id, course_id) VALUES (1, 1), (2, 1)'))
         conn.execute(text("INSERT INTO audit_events (at, actor_id, subject_id, action, detail) "
                           "VALUES ('2026-01-02', 2, 2, 'password changed', '')"))
