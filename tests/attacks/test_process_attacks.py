@@ -73,14 +73,15 @@ def assert_correct_submission_still_full_marks():
 
 def test_fork_bomb_is_capped_and_leaves_nothing(attack):
     marker = unique_marker()
-    # 4 s: under a loaded test run, 60 forks of a process that holds torch take more than a second
-    report = grade_strict(attack('proc_fork_bomb', marker=marker), timeout_cap_s=4)
-    out = contained(report, 'timeout', 'stride 1, pad 0: timed out after 4 s')
+    # 12 s: alone, 60 forks of a process that holds torch take 0.6 s; beside the training and CLI attack tests
+    # of a full run (-n 2 on two cores) they took more than 4 s
+    report = grade_strict(attack('proc_fork_bomb', marker=marker), timeout_cap_s=12)
+    out = contained(report, 'timeout', 'stride 1, pad 0: timed out after 12 s')
     found = re.search(r'ATTACK: fork bomb: the first process forked (\d+) times, then '
                       r'\[Errno 11\] Resource temporarily unavailable', out)
     assert found, out                               # fork itself was refused: the pids limit held
     assert 1 <= int(found.group(1)) < 64
-    assert by_id(report)[ATTACKED].duration_s < 5
+    assert by_id(report)[ATTACKED].duration_s < 13
     assert leftover_processes(marker) == []
     assert_correct_submission_still_full_marks()
     assert leftover_processes(marker) == []
