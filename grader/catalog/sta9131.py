@@ -9,5 +9,6 @@ PROFILE = Profile(
                        bn_model_grad=1e-5)),
     reg_scale=0.5,
     bn_running_var_init='ones',
-    shims=(('common', 'package'), ('a3_helpers.py', 'helper')),
+    # the skeleton begins `from fully_connected_networks import sgd_momentum, rmsprop, adam`
+    shims=(('common', 'package'), ('a3_helpers.py', 'helper'), ('fully_connected_networks.py', 'helper')),
 )

@@ -24,13 +24,15 @@ def hw6():
 
 
 def sta9131(course_rules=True):
-    """STA9131 imports with Linear/ReLU defined in the file; course_rules: 0.5 * reg, running_var ones."""
+    """STA9131: the real skeleton's imports (its optimizers from fully_connected_networks, Solver from the
+    common package) with Linear/ReLU defined in the file; course_rules: 0.5 * reg, running_var ones."""
     text = _base()
     with open(os.path.join(ROOT, 'reference', 'fc_layers.py')) as f:
         fc = f.read().split('import torch\n', 1)[1]
     text = _replace(text, 'from a3_helper import softmax_loss', 'from a3_helpers import softmax_loss', 1)
     text = _replace(text, 'from fully_connected_networks import Linear_ReLU, Linear, Solver, adam, ReLU',
-                    'from common import Solver, adam\n' + fc, 1)
+                    'from fully_connected_networks import sgd_momentum, rmsprop, adam\nfrom common import Solver\n'
+                    + fc, 1)
     if not course_rules:
         return text.encode()
     text = _replace(text, 'loss += self.reg * torch.sum(', 'loss += 0.5 * self.reg * torch.sum(', 2)
