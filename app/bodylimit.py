@@ -31,10 +31,11 @@ def cap(settings, method, path):
 
 
 def declared_length(scope):
-    """The Content-Length as an int, or None (the server checked its syntax)."""
+    """The Content-Length as an int, or None (absent, or not a number the server let through: the body is
+    counted as it streams then)."""
     for name, value in scope['headers']:
         if name == b'content-length':
-            return int(value)
+            return int(value) if value.isdigit() and len(value) < 20 else None
     return None
 
 

@@ -88,3 +88,10 @@ def test_corrupt_archives_are_refused_with_a_reason():
     assert 'not a readable zip file' in refusal(b'PK\x03\x04' + b'\0' * 100)
     assert 'has more than %d members' % (4 * MAX_ZIP_MEMBERS) in refusal(directory_flood(4 * MAX_ZIP_MEMBERS + 1))
     assert 'has %d members; at most' % (MAX_ZIP_MEMBERS + 1) in refusal(directory_flood(MAX_ZIP_MEMBERS + 1))
+
+
+@pytest.mark.parametrize('value, length', [(b'1024', 1024), (b'', None), (b'12a', None), (b'-1', None),
+                                           (b'9' * 40, None)])
+def test_a_content_length_that_is_no_number_is_counted_not_trusted(value, length):
+    from app.bodylimit import declared_length
+    assert declared_length({'headers': [(b'content-length', value)]}) == length
