@@ -94,6 +94,8 @@ def test_an_instructor_of_another_course_cannot_take_over_a_student(api, service
     with sessions(service_env)() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == 'roster import')).one()
         assert event.detail.endswith('; 1 already had an account')
+        refused = session.scalars(select(AuditEvent).where(AuditEvent.action == 'password reset refused')).one()
+        assert refused.subject_id == sam_id and 'ask an admin' in refused.detail
     # an admin always can (the CLI, and the page of any course)
     add_account(service_env, 'root@example.com', role='admin')
     admin, admin_csrf = browser_like(api, 'root@example.com')
