@@ -6,6 +6,7 @@ costs from the sizes alone, before any tensor is allocated; refuse() turns a cos
 limits into the check's verdict (TooCostly); batch_size() keeps one evaluation batch's
 activations under BATCH_BYTES, and the evaluation stops at EVAL_TIME_LIMIT_S.
 """
+import math
 
 # The limits, in one place. What the assignment needs on 32x32 images (parameters, multiply-adds
 # and activation memory per image, as counted below):
@@ -50,10 +51,10 @@ class Cost:
 
     def batchnorm(self, shape):
         self.params += 2 * shape[0]
-        self.elements += 5 * _numel(shape)       # rows copy, x - mean, x_hat, gamma * x_hat, + beta
+        self.elements += 5 * math.prod(shape)       # rows copy, x - mean, x_hat, gamma * x_hat, + beta
 
     def relu(self, shape, copies=1):
-        self.elements += copies * _numel(shape)
+        self.elements += copies * math.prod(shape)
 
     def pool(self, shape):
         """2x2 max pool, stride 2: a copy of the input, its windows, the maxima and their int64 indices."""
@@ -67,13 +68,6 @@ class Cost:
         self.params += inputs * outputs + outputs
         self.macs += inputs * outputs
         self.elements += inputs + 2 * outputs
-
-
-def _numel(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return n
 
 
 def _positive(H, W, what):
@@ -111,7 +105,7 @@ def deep(input_dims, num_filters, max_pools, batchnorm, num_classes):
         cost.relu(shape, 2 if batchnorm else 1)                 # after BN the layout needs a copy
         if i in max_pools:
             shape = cost.pool(shape)
-    cost.linear(_numel(shape), num_classes)
+    cost.linear(math.prod(shape), num_classes)
     return cost
 
 

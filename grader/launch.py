@@ -128,9 +128,8 @@ class Runner:
             sub, run_dir, cwd = job.submission_dir, job.runner_dir, job.scratch_dir
         args = ['-u', '-B', os.path.join(run_dir, 'main.py'), '--submission', sub, '--device', device,
                 '--cmd-fd', str(cmd_r), '--reply-fd', str(reply_w)] + (['--seccomp'] if plan.config.seccomp else [])
-        if plan.strict:                     # pid 1 of bubblewrap's namespaces is ours (--as-pid-1), held to our limits
-            args.append('--init')
         if plan.strict:
+            args.append('--init')           # pid 1 of bubblewrap's namespaces is ours (--as-pid-1), held to our limits
             env = clean_env(sandbox.JOB_ROOT)
             argv = sandbox.bwrap_argv(plan, [(job.submission_dir, sub), (job.runner_dir, run_dir)], args, env)
         else:

@@ -38,18 +38,24 @@ def fork_gated():
     return pid, release
 
 
-def confine(limits=(), uid=None, gid=None, seccomp=True):
-    """This process from now on: the runner's rlimits and uid, no new privileges, not dumpable, every signal at
-    its default (pid 1 then ignores what its namespace sends it), the runner's seccomp filter."""
+def drop(limits=(), uid=None, gid=None, dumpable=False):
+    """The runner's rlimits, its uid for good (None: keep this one) and no new privileges. The runner itself is
+    dumpable again, as after an exec (its own /proc files stay its own); pid 1 is not."""
     for name, value in limits:
         resource.setrlimit(getattr(resource, name), tuple(value))
     if uid is not None:
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 'pdeathsig')     # a uid change clears it: die with the parent
     _prctl(PR_SET_NO_NEW_PRIVS, 1, 'no_new_privs')
-    _prctl(PR_SET_DUMPABLE, 0, 'dumpable')
+    _prctl(PR_SET_DUMPABLE, int(dumpable), 'dumpable')
+
+
+def confine(limits=(), uid=None, gid=None, seccomp=True):
+    """This process (pid 1) from now on: the runner's rlimits and uid, no new privileges, not dumpable, every
+    signal at its default (pid 1 then ignores what its namespace sends it), the runner's seccomp filter."""
+    drop(limits, uid, gid)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 'pdeathsig')     # a uid change clears it: die with the parent
     for sig in signal.valid_signals():
         if sig not in (signal.SIGKILL, signal.SIGSTOP):
             try:

@@ -36,7 +36,7 @@ CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 MNT_DETACH = 2
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
+PR_SET_PDEATHSIG = 1
 SYS_PIVOT_ROOT = {'x86_64': 155, 'aarch64': 41}[os.uname().machine]
 DEVICES = ('null', 'zero', 'full', 'random', 'urandom', 'tty')
 JOB = '/job'
@@ -105,15 +105,6 @@ def build_root(spec, root):
     _check(libc.sethostname(b'sandbox', 7), 'sethostname')
 
 
-def drop(spec):
-    """To the sandbox user, for good. Dumpable again, as after an exec: its own /proc files stay its own."""
-    os.setgroups([])
-    os.setgid(spec['gid'])
-    os.setuid(spec['uid'])
-    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 'no_new_privs')
-    _check(libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), 'dumpable')
-
-
 def runner(spec, fds):
     """C: the runner itself."""
     cmd_r, reply_w, out, err = fds
@@ -127,12 +118,10 @@ def runner(spec, fds):
                 os.close(fd)
             except OSError:
                 pass
-    for name, value in spec['limits']:
-        resource.setrlimit(getattr(resource, name), tuple(value))
     os.environ.clear()
     os.environ.update(spec['env'])
     os.chdir(JOB)
-    drop(spec)
+    reaper.drop(spec['limits'], spec['uid'], spec['gid'], dumpable=True)
     runner_main.serve(os.fdopen(cmd_r, 'rb'), os.fdopen(reply_w, 'wb'), JOB + '/submission', spec['device'],
                       spec['seccomp'])
 
