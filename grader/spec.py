@@ -19,12 +19,14 @@ class Output:
     rel_error / abs_error: error <= threshold; equal: bit-identical; at_least: value >= threshold;
     meta: only shape, dtype and finiteness are checked. A gate earns no points of its own: when it
     fails, the check keeps half of what its other outputs earned (e.g. "x not modified in place").
+    A note is compared and reported but never scored (what the skeleton does not demand).
     """
     name: str
     metric: str = 'rel_error'
     threshold: float = 0.0
     check_dtype: bool = True
     gate: bool = False
+    note: bool = False
 
 
 @dataclass(frozen=True)
