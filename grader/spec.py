@@ -68,6 +68,7 @@ class Profile:
     bn_running_var_init: str = 'zeros'    # what the skeleton fills in when running_var is absent
     shims: tuple = ()                     # (module file, shim kind) pairs placed beside the submission
     graded_file: str = 'convolutional_networks.py'
+    skeleton_imports: tuple = ()          # (edition, the import lines of its course's real skeleton) pairs
 
     def check(self, check_id):
         for spec in self.checks:
