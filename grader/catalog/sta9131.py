@@ -9,6 +9,12 @@ PROFILE = Profile(
                        bn_model_grad=1e-5)),
     reg_scale=0.5,
     bn_running_var_init='ones',
-    # the skeleton begins `from fully_connected_networks import sgd_momentum, rmsprop, adam`
     shims=(('common', 'package'), ('a3_helpers.py', 'helper'), ('fully_connected_networks.py', 'helper')),
+    # Linear, ReLU, Linear_ReLU are defined in the skeleton itself
+    skeleton_imports=(
+        ('a3_helpers', 'import torch\n\nfrom a3_helpers import softmax_loss\nfrom common import Solver\n'
+                       'from fully_connected_networks import sgd_momentum, rmsprop, adam\n'),
+        ('common.helpers', 'import torch\n\nfrom common.helpers import softmax_loss\nfrom common import Solver\n'
+                           'from fully_connected_networks import sgd_momentum, rmsprop, adam\n'),
+    ),
 )

@@ -10,7 +10,8 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 _REFERENCE = os.path.join(os.path.dirname(os.path.dirname(_HERE)), 'reference')
 PIECES = [os.path.join(_REFERENCE, name) for name in ('fc_layers.py', 'losses.py', 'solver.py')]
 PIECES.append(os.path.join(_HERE, 'extras.py'))
-SUBMODULES = ('grad', 'solver', 'utils', 'general', 'data', 'vis', 'submit', 'layers', 'optim')
+SUBMODULES = ('grad', 'solver', 'utils', 'general', 'data', 'vis', 'submit', 'layers', 'optim', 'helpers')
+SUBMODULE_SOURCE = 'from . import *  # noqa: F401,F403\nfrom . import Solver, reset_seed  # noqa: F401\n'
 HEADER = '"""Grader-provided stand-in for %s (earlier assignment pieces and course helpers)."""\n'
 
 
@@ -33,7 +34,7 @@ def write_shims(shims, dest):
                 f.write(bundle_source(name))
             for sub in SUBMODULES:
                 with open(os.path.join(pkg, sub + '.py'), 'w') as f:
-                    f.write('from . import *  # noqa: F401,F403\nfrom . import Solver, reset_seed  # noqa: F401\n')
+                    f.write(SUBMODULE_SOURCE)
             module = name
         else:
             with open(os.path.join(dest, name), 'w') as f:
