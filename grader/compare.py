@@ -17,6 +17,7 @@ class OutputResult:
     threshold: Optional[float] = None
     message: str = ''
     gate: bool = False
+    note: bool = False
 
     def text(self):
         if self.message:
@@ -44,7 +45,7 @@ def compare_equal(name, got, want):
 def compare_output(out, expected, actual, meta, device):
     """One Output spec against the expected and actual tensors."""
     result = _compare(out, expected, actual, meta, device)
-    result.gate = out.gate
+    result.gate, result.note = out.gate, out.note
     return result
 
 
