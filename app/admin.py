@@ -5,6 +5,7 @@
   add-course SLUG TITLE [--instructor EMAIL]   instructors' new accounts get passwords printed once
   add-assignment COURSE SLUG TITLE [--profile P] [--due ISO] [--late-due ISO] [--late-penalty PCT] ...
   enrol COURSE CSV                             a roster file (email[,name][,role]); new accounts printed
+  set-skeleton ASSIGNMENT FILE | --remove      the course's handout, kept if the profile serves its imports
   list                                         courses, their assignments and member counts
 Runs against AG_DATABASE_URL (migrated). Standard output holds only data (new passwords as e-mail,password
 lines; the listing); what was done goes to standard error. Exit status 2 with a message for anything refused.
@@ -15,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app import audit, courses, passwords, roster
+from app import audit, courses, passwords, roster, skeletons
 from app.config import get_settings
 from app.db import aware, make_engine, make_sessionmaker, utc_text
 from app.models import Assignment, Course, Membership, User
@@ -51,6 +52,10 @@ def parse_args(argv):
     p = sub.add_parser('enrol', help='enrol the people of a CSV roster in a course')
     p.add_argument('course')
     p.add_argument('csv', help='a file with the columns email, name (optional), role (optional)')
+    p = sub.add_parser('set-skeleton', help='the course\'s skeleton file of an assignment (its handout)')
+    p.add_argument('assignment')
+    p.add_argument('file', nargs='?', help='the skeleton .py; refused when the profile cannot serve its imports')
+    p.add_argument('--remove', action='store_true', help='forget the stored skeleton')
     sub.add_parser('list', help='courses, assignments and member counts')
     return parser.parse_args(argv)
 
@@ -145,6 +150,30 @@ def _report(result, out, note):
         out.write('%s,%s\n' % (email, password))
 
 
+def set_skeleton(session, args, out, note):
+    assignment = session.scalars(select(Assignment).where(Assignment.slug == args.assignment)).first()
+    if assignment is None:
+        raise Refused('no assignment %s' % args.assignment)
+    if args.remove or not args.file:
+        if not args.remove:
+            raise Refused('give the skeleton FILE, or --remove')
+        skeletons.remove(session, assignment)
+        session.commit()
+        note('skeleton of %s removed' % assignment.slug)
+        return
+    try:
+        with open(args.file, 'rb') as f:
+            data = f.read(skeletons.MAX_BYTES + 1)
+        read = skeletons.store(session, assignment, data)
+    except OSError as exc:
+        raise Refused('%s: %s' % (args.file, exc.strerror or exc))
+    except skeletons.SkeletonError as exc:
+        raise Refused(str(exc))
+    session.commit()
+    note('skeleton of %s saved (%d imports, profile %s serves them all)' % (assignment.slug, len(read.needs),
+                                                                           assignment.profile))
+
+
 def list_all(session, args, out, note):
     for course in session.scalars(select(Course).order_by(Course.slug)):
         counts = dict(session.execute(select(Membership.role, func.count()).where(
@@ -156,7 +185,7 @@ def list_all(session, args, out, note):
 
 
 COMMANDS = {'add-user': add_user, 'set-password': set_password, 'add-course': add_course,
-            'add-assignment': add_assignment, 'enrol': enrol, 'list': list_all}
+            'add-assignment': add_assignment, 'enrol': enrol, 'set-skeleton': set_skeleton, 'list': list_all}
 
 
 def main(argv=None, out=None, err=None, database_url=None):

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as AnyHTTPException
 
-from app.api import auth, extensions, regrade, scores, submissions
+from app.api import auth, extensions, regrade, scores, skeleton, submissions
 from app.bodylimit import BodyLimit
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
@@ -38,7 +38,8 @@ def create_app(settings=None, enqueue=_enqueue, enqueue_preview=_enqueue_preview
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.enqueue = enqueue
     app.state.enqueue_preview = enqueue_preview
-    for router in (auth.router, submissions.router, scores.router, regrade.router, extensions.router):
+    for router in (auth.router, submissions.router, scores.router, regrade.router, extensions.router,
+                   skeleton.router):
         app.include_router(router, prefix='/api/v1')
 
     app.include_router(student.router)

@@ -84,6 +84,8 @@ class Assignment(Base):
     training_checks: Mapped[bool] = mapped_column(Boolean, default=True)     # the slow checks that train nets
     device: Mapped[str] = mapped_column(String(10), default='cpu')           # cpu | cuda
     leaderboard: Mapped[bool] = mapped_column(Boolean, default=False)        # pseudonymous training results
+    skeleton: Mapped[Optional[str]] = mapped_column(Text)                    # the course's handout (grader.skeleton)
+    skeleton_boilerplate: Mapped[Optional[list]] = mapped_column(JSON)       # its [first, last] code lines outside TODOs
 
 
 class Extension(Base):

@@ -5,6 +5,7 @@ The file comes from an instructor of any course: its size is bounded before it i
 is iterative, and its names are cut and escaped before they are shown.
 """
 import ast
+import bisect
 import functools
 import io
 import sys
@@ -18,7 +19,7 @@ from .shims import SUBMODULE_SOURCE, SUBMODULES, bundle_source
 from .text import one_line
 
 MAX_BYTES = 256 * 1024          # real skeletons are 45-75 kB
-MAX_MODULES = 200               # distinct modules a skeleton may import
+MAX_IMPORTED = 1000             # modules and names a skeleton may import (real ones: about 10)
 MAX_SHOWN = 20                  # problems listed in a refusal
 NAME_SHOWN = 80                 # characters of a name shown
 IMPORT_ERRORS = ('ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException')
@@ -98,14 +99,14 @@ def needs(tree):
             stack += node.handlers + node.orelse + node.finalbody
         else:
             stack.extend(ast.iter_child_nodes(node))
-    if len({n.module for n in found}) > MAX_MODULES:
-        raise SkeletonError('the skeleton imports more than %d modules' % MAX_MODULES)
+    if len(found) + sum(len(n.names) for n in found) > MAX_IMPORTED:
+        raise SkeletonError('the skeleton imports more than %d modules and names' % MAX_IMPORTED)
     return tuple(sorted(found, key=lambda n: (n.line, n.module)))
 
 
 def boilerplate(text):
-    """(first, last) line spans holding code outside the TODO blocks (from a `# TODO` comment to the next
-    `# END OF YOUR CODE`); a TODO with no end after it marks nothing."""
+    """(first, last) lines of each stretch of code between the TODO blocks (a block: from a `# TODO` comment to
+    the next `# END OF YOUR CODE`; a TODO with no end after it marks nothing)."""
     todo, blocks, code = None, [], set()
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -120,16 +121,14 @@ def boilerplate(text):
                 code.update(range(tok.start[0], tok.end[0] + 1))
     except (tokenize.TokenError, SyntaxError):
         pass
-    inside = set()
-    for first, last in blocks:
-        inside.update(range(first, last + 1))
-    spans = []
-    for line in sorted(code - inside):
-        if spans and spans[-1][1] == line - 1:
-            spans[-1][1] = line
-        else:
-            spans.append([line, line])
-    return tuple(tuple(s) for s in spans)
+    ends, spans = [last for _, last in blocks], {}
+    for line in sorted(code):
+        segment = bisect.bisect_left(ends, line)          # the blocks that ended before this line
+        if segment < len(blocks) and blocks[segment][0] <= line:
+            continue                                      # inside a TODO block
+        first, _ = spans.get(segment, (line, line))
+        spans[segment] = (first, line)
+    return tuple(spans.values())
 
 
 def read(data):

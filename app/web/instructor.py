@@ -7,11 +7,14 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
-from app import audit, dashboard, passwords, previews
-from app.access import course_member_or_404, course_students, instructor_or_403, is_instructor, readable_submission
+from app import audit, dashboard, passwords, previews, skeletons
+from app.access import (assignment_or_404, course_member_or_404, course_students, instructor_or_403, is_instructor,
+                         readable_submission)
 from app import deadlines
 from app.courses import create_assignment, settings_problem
 from app.deadlines import terms_for
+from app.api.skeleton import read_skeleton
+from app.bodylimit import BodyTooLarge
 from app.deps import SessionDep
 from app.dispatch import requeue
 from app.models import Assignment, Course, RegradeRun, Submission
@@ -60,7 +63,8 @@ def _dashboard(request, session, user, assignment, status_code=200, **extra):
                   workers=dashboard.workers(subs, now), running=[s for s in subs if s.status == 'running'],
                   runs=session.scalars(select(RegradeRun).where(RegradeRun.assignment_id == assignment.id)
                                        .order_by(RegradeRun.id.desc()).limit(5)).all(),
-                  mean=sum(bests) / len(bests) if bests else None,
+                  mean=sum(bests) / len(bests) if bests else None, skeleton=skeletons.summary(assignment),
+                  max_skeleton=skeletons.MAX_BYTES,
                   changes=audit.recent(session, assignment.course_id, 20), **extra)
 
 
@@ -199,7 +203,8 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     except ValueError:
         due = late = 'bad'
     problem = ('a date is not a date' if 'bad' in (due, late) else
-               settings_problem(title, profile, due, late, late_penalty_percent, rate_limit_burst, rate_limit_per_hour))
+               settings_problem(title, profile, due, late, late_penalty_percent, rate_limit_burst, rate_limit_per_hour)
+               or skeletons.profile_problem(assignment, profile))
     if problem:
         session.rollback()
         return _dashboard(request, session, user, assignment, settings_error=problem)
@@ -215,6 +220,36 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     deadlines.mark_late(session, assignment)
     session.commit()
     return _dashboard(request, session, user, assignment, settings_saved=True)
+
+
+@router.post('/assignments/{slug}/skeleton')
+async def skeleton_form(slug: str, request: Request, session: SessionDep):
+    """The course's skeleton file, kept only when the profile serves everything it imports. The user and
+    their right are checked before the body is read."""
+    user = page_user(request, session)
+    assignment = assignment_or_404(session, slug)
+    instructor_or_403(session, user, assignment, 'see this page')
+    try:
+        form, data = await read_skeleton(request, session)
+        check_csrf(request, form)
+        skeletons.store(session, assignment, data, user.id)
+    except BodyTooLarge:
+        raise
+    except HTTPException as exc:
+        return _dashboard(request, session, user, assignment, status_code=exc.status_code, skeleton_error=exc.detail)
+    except skeletons.SkeletonError as exc:
+        session.rollback()
+        return _dashboard(request, session, user, assignment, status_code=422, skeleton_error=str(exc))
+    session.commit()
+    return _dashboard(request, session, user, assignment, skeleton_saved=True)
+
+
+@router.post('/assignments/{slug}/skeleton/remove')
+def skeleton_remove(slug: str, request: Request, session: SessionDep, csrf: Annotated[str, Form()]):
+    user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
+    skeletons.remove(session, assignment, user.id)
+    session.commit()
+    return _dashboard(request, session, user, assignment, skeleton_removed=True)
 
 
 @router.post('/courses/{course_slug}/assignments')
