@@ -1,10 +1,11 @@
 """python -m grader grade PATH [PATH...] [--profile NAME] [--json OUT] [--gradescope OUT] [--device cpu|cuda]
-[--fork-server] ..."""
+[--fork-server] ...; python -m grader catalog [--profile NAME] (the checks as a Markdown table)."""
 import argparse
 import json
 import sys
 
 from .catalog import DEFAULT_PROFILE, PROFILES
+from .catalog.table import markdown
 from .datasets import DatasetError
 from .engine import grade
 from .sandbox import SandboxConfig, SandboxUnavailable
@@ -34,12 +35,17 @@ def parse_args(argv):
                    help='fork runners from one process that imported torch (strict sandbox, as root): '
                         'faster when grading many PATHs')
     g.add_argument('--quiet', action='store_true', help='print only the totals')
+    c = sub.add_parser('catalog', help="print a profile's checks as a Markdown table")
+    c.add_argument('--profile', default=DEFAULT_PROFILE, choices=sorted(PROFILES))
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     profile = PROFILES[args.profile]
+    if args.command == 'catalog':
+        sys.stdout.write(markdown(profile))
+        return 0
     if args.device == 'cuda':
         import torch
         if not torch.cuda.is_available():

@@ -1,8 +1,8 @@
 """A bug costs points once.
 
 Advisory checks (configurations outside the skeleton's documented contract) earn and cost nothing and
-never count as a failure. A check that fails while a component it calls (its catalog `depends_on`,
-followed transitively) fails its own checks is not charged: it is credited, up to the points that
+never count as a failure. A check that fails while a component it calls (its catalog `depends_on`, and
+what every check of those components calls) fails its own checks is not charged: it is credited, up to the points that
 component lost, so a piece broken on purpose never buys points elsewhere. The hint names the culprit.
 """
 from .spec import COMPONENTS
@@ -11,10 +11,12 @@ ADVISORY = "advisory, 0 points: outside the assignment's contract (%s); your res
 
 
 def calls(specs):
-    """{component: the components its checks call, transitively}, from the checks' depends_on."""
+    """{component: the components every one of its checks calls, transitively}, from the checks' depends_on
+    (what only some of its checks call, e.g. kaiming_initializer for DeepConvNet, is not inherited)."""
     direct = {}
     for spec in specs:
-        direct.setdefault(spec.component, set()).update(d for d in spec.depends_on if d != spec.component)
+        deps = set(spec.depends_on) - {spec.component}
+        direct[spec.component] = direct[spec.component] & deps if spec.component in direct else deps
     closed = {}
     for component in direct:
         seen, todo = set(), list(direct[component])

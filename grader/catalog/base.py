@@ -351,11 +351,16 @@ def _model_checks(t):
                   inputs={'X': R((4, 3, 8, 8))}, points=1,
                   outputs=(Output('scores_loaded', 'rel_error', 1e-5, check_dtype=False),
                            Output('params_loaded', 'meta')),
-                  depends_on=('deep_convnet', 'deep_convnet_batchnorm'),
+                  depends_on=('deep_convnet', 'deep_convnet_batchnorm', 'spatial_batchnorm_forward'),
                   description='save a float64 model, load(path, torch.float32, device): params and '
                               'running stats cast, same test-mode scores'),
     ]
     return checks
+
+
+# What the solver checks run: the student's own choice of net, typically a batchnorm DeepConvNet with kaiming.
+TRAINING_DEPENDS = ('deep_convnet', 'deep_convnet_batchnorm', 'spatial_batchnorm_forward',
+                    'spatial_batchnorm_backward', 'kaiming_initializer')
 
 
 def _training_checks(t):
@@ -369,7 +374,7 @@ def _training_checks(t):
                   params={'num_train': 1000, 'num_val': 200, 'num_test': 500, 'time_limit_s': 10.0,
                           'image_size': 32},
                   points=1, timeout_s=100.0, slow=True,
-                  depends_on=('deep_convnet', 'deep_convnet_batchnorm', 'kaiming_initializer'),
+                  depends_on=TRAINING_DEPENDS,
                   outputs=(Output('test_accuracy', 'at_least', t['solver_accuracy'], check_dtype=False),),
                   description='create_convolutional_solver_instance trains within the time limit; '
                               'accuracy measured by the grader on held-out synthetic data'),
@@ -388,7 +393,7 @@ def _cifar_checks(t):
         CheckSpec(id='solver.cifar10', component='solver', procedure='solver',
                   params={'dataset': 'cifar10', 'time_limit_s': CIFAR_TIME_LIMIT_S},
                   points=1, timeout_s=CIFAR_TIME_LIMIT_S + 240.0, slow=True,
-                  depends_on=('deep_convnet', 'deep_convnet_batchnorm', 'kaiming_initializer'),
+                  depends_on=TRAINING_DEPENDS,
                   outputs=(Output('val_accuracy', 'at_least', t['cifar_val_accuracy'], check_dtype=False),
                            Output('test_accuracy', 'at_least', t['cifar_test_accuracy'], check_dtype=False)),
                   description='create_convolutional_solver_instance trains on CIFAR-10 within the time limit; '
