@@ -136,11 +136,22 @@ def latest_files(session, assignment, storage):
     return files
 
 
-def rank(sources, min_score=MIN_SCORE):
-    """sources: {key: source} -> ([(score, shared fingerprints, key a, key b)] highest first, given code)."""
+def skeleton_code(assignment):
+    """Fingerprints of the assignment's skeleton that lie in its boilerplate (the code outside the TODO blocks,
+    grader.skeleton): given code, whatever share of the class has it."""
+    if not assignment.skeleton:
+        return frozenset()
+    spans = assignment.skeleton_boilerplate or ()
+    return frozenset(h for h, (first, last) in fingerprints(assignment.skeleton).items()
+                     if any(a <= first and last <= b for a, b in spans))
+
+
+def rank(sources, min_score=MIN_SCORE, given=frozenset()):
+    """sources: {key: source} -> ([(score, shared fingerprints, key a, key b)] highest first, given code);
+    given: fingerprints left out whoever has them (the skeleton's)."""
     keys = sorted(sources)
     prints = {k: fingerprints(sources[k]) for k in keys}
-    common = _common(prints.values(), len(keys))
+    common = _common(prints.values(), len(keys)) | given
     own = {k: set(prints[k]) - common for k in keys}
     holders = {}
     for k in keys:
@@ -158,7 +169,8 @@ def rank(sources, min_score=MIN_SCORE):
 def report(session, assignment, storage, min_score=MIN_SCORE):
     """The pairs of students whose latest files share the most of what they wrote, highest first."""
     files = latest_files(session, assignment, storage)
-    pairs, common = rank({owner: source for owner, (_, source) in files.items()}, min_score)
+    pairs, common = rank({owner: source for owner, (_, source) in files.items()}, min_score,
+                         skeleton_code(assignment))
     emails = emails_of(session, files)
     return {'students': len(files), 'common': len(common),
             'pairs': [{'score': score, 'shared': n, 'a': emails[a], 'b': emails[b], 'a_sub': files[a][0].id,
@@ -178,4 +190,5 @@ def shared_lines(source_a, source_b, ignore=frozenset()):
 def given_code(session, assignment, storage):
     """The fingerprints left out of the report as the class's shared code."""
     files = latest_files(session, assignment, storage)
-    return frozenset(_common([fingerprints(source) for _, source in files.values()], len(files)))
+    return frozenset(_common([fingerprints(source) for _, source in files.values()], len(files))) | \
+        skeleton_code(assignment)
