@@ -37,15 +37,20 @@ def profile_problem(assignment, profile):
 
 
 def summary(assignment):
-    """What the pages and the API show of a stored skeleton: its size and imports (None: no skeleton)."""
+    """What the pages and the API show of a stored skeleton: its size, imports and what the profile no longer
+    serves of them (a newer grader) (None: no skeleton)."""
     if not assignment.skeleton:
         return None
     data = assignment.skeleton.encode('utf-8', 'surrogatepass')
-    read = _read(data)
+    try:
+        read = _read(data)
+        unserved = [str(p) for p in skeleton.problems(read.needs, PROFILES[assignment.profile])]
+    except (SkeletonError, KeyError) as exc:
+        read, unserved = skeleton.Skeleton((), ()), [str(exc)]
     return {'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest(),
             'imports': [{'line': n.line, 'module': skeleton.shown(n.module),
                          'names': [skeleton.shown(name) for name in n.names]} for n in read.needs],
-            'boilerplate': [list(span) for span in read.boilerplate]}
+            'boilerplate': [list(span) for span in read.boilerplate], 'unserved': unserved}
 
 
 @functools.lru_cache(maxsize=8)

@@ -54,7 +54,7 @@ def test_rest_refuses_what_the_profile_cannot_serve_and_keeps_what_it_can(api, s
     assert r.status_code == 200, r.text
     body = r.json()
     assert body['bytes'] == len(STA_SKELETON) and len(body['sha256']) == 64
-    assert {'line': 8, 'module': 'common', 'names': ['Solver']} in body['imports']
+    assert {'line': 8, 'module': 'common', 'names': ['Solver']} in body['imports'] and body['unserved'] == []
     text, spans, profile = stored(service_env, 'convnet-sta9131')
     assert text.encode() == STA_SKELETON and spans == body['boilerplate'] and spans[0][0] == 1
     r = httpx.get(api + V1 + '/assignments/convnet-sta9131/skeleton', headers=teacher)
@@ -118,6 +118,11 @@ def test_the_dashboard_form_and_a_profile_change_that_would_break_the_skeleton(a
     assert r.status_code == 200 and 'Skeleton removed.' in r.text
     assert teacher.post(page + '/settings', data=form).status_code == 200
     assert stored(service_env, 'convnet-sta9131')[2] == 'eecs498'
+    # a skeleton stored before the grader changed what a profile serves is flagged on the dashboard
+    from tests.integration.service.test_rules import set_assignment
+    set_assignment(service_env, 'convnet-sta9131', skeleton=STA_SKELETON.decode(), skeleton_boilerplate=[])
+    assert 'The profile no longer serves what the stored skeleton imports: line 7: module a3_helpers' in \
+        teacher.get(page).text
 
 
 def test_the_cli_sets_or_refuses_a_skeleton(tmp_path):
