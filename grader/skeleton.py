@@ -95,7 +95,7 @@ def needs(tree):
             found += [Need(alias.name, (), node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             found.append(Need(node.module or '', tuple(a.name for a in node.names), node.lineno, node.level))
-        elif isinstance(node, (ast.Try, getattr(ast, 'TryStar', ast.Try))) and _guards_imports(node):
+        elif isinstance(node, (ast.Try, ast.TryStar)) and _guards_imports(node):
             stack += node.handlers + node.orelse + node.finalbody
         else:
             stack.extend(ast.iter_child_nodes(node))
