@@ -13,7 +13,7 @@ import reference
 from . import budget
 from .compare import OutputResult, fail
 from .metrics import describe_shape
-from .params_map import MatchError, kind_of, match, name_order
+from .params_map import MatchError, match, name_hint, student_order
 from .runner import procedures
 
 
@@ -75,8 +75,19 @@ def _student_params(actual, meta):
     return {n: actual.get('param.' + n) for n in meta.get('param_names', [])}
 
 
-def _adopt(model, cls_name, student):
-    """Load the student's parameters into the reference model; returns {ref name: student name}."""
+def _roles(meta):
+    """{name: 'ones' | 'zeros' | 'random'}: each parameter's start, as the runner saw it before any change."""
+    names, roles = meta.get('param_names', []), meta.get('param_roles')
+    return dict(zip(names, roles)) if isinstance(roles, list) and len(roles) == len(names) else {}
+
+
+def _noted(notes):
+    """Notes as results that pass and count for nothing."""
+    return [OutputResult('params', True, 'note', message=note, gate=True) for note in notes]
+
+
+def _adopt(model, cls_name, student, roles=None):
+    """Load the student's parameters into the reference model -> ({ref name: student name}, notes)."""
     bad = [n for n, v in student.items() if not isinstance(v, torch.Tensor)]
     if bad:
         raise MatchError('parameter %s is not a tensor' % bad[0])
@@ -88,11 +99,11 @@ def _adopt(model, cls_name, student):
         for n in shapes:
             if shapes[n] != ref_shapes[n]:
                 raise MatchError('%s has shape %s, expected %s' % (n, shapes[n], ref_shapes[n]))
-        mapping = {n: n for n in shapes}
+        mapping, notes = {n: n for n in shapes}, []
     else:
-        mapping = match(shapes, ref_shapes)
+        mapping, notes = match(shapes, ref_shapes, roles)
     model.params = {ref: student[stu].to(model.params[ref].dtype) for ref, stu in mapping.items()}
-    return mapping
+    return mapping, notes
 
 
 def _init_results(spec, model, student, mapping, meta):
@@ -133,10 +144,10 @@ def expect_model(spec, inputs, actual, meta, ctx):
     model = _reference_model(p['cls'], p['init'], p.get('reg'), ctx)
     student = _student_params(actual, meta)
     try:
-        mapping = _adopt(model, p['cls'], student)
+        mapping, notes = _adopt(model, p['cls'], student, _roles(meta))
     except MatchError as exc:
         return {}, {}, [fail('params', 'meta', str(exc))]
-    expected, view, extra = {}, {}, []
+    expected, view, extra = {}, {}, _noted(notes)
     for phase in p['phases']:
         if phase == 'init':
             extra += _init_results(spec, model, student, mapping, meta)
@@ -202,7 +213,7 @@ def _tensor(student, name, dims):
 
 
 def _rebuild(meta, actual, input_dims):
-    """A reference model carrying the trained parameters the runner returned, and its cost.
+    """A reference model carrying the trained parameters the runner returned, its cost, and notes.
 
     The sizes come from the student: the cost is read from them and refused above the limits
     (budget.TooCostly) before anything is allocated; the model is laid out on the meta device,
@@ -218,11 +229,10 @@ def _rebuild(meta, actual, input_dims):
         model = reference.ThreeLayerConvNet(input_dims=input_dims, dtype=torch.float32, device='meta', **sizes)
     else:
         cls_name = 'DeepConvNet'
-        convs = sorted((n for n, v in student.items() if isinstance(v, torch.Tensor) and v.dim() == 4
-                        and kind_of(n) == 'W'), key=name_order)
+        convs = _weights(student, 4)
         if not convs:
             raise MatchError('the trained model has no 4-d conv weights in model.params')
-        linear = [v for v in student.values() if isinstance(v, torch.Tensor) and v.dim() == 2]
+        linear = [student[n] for n in _weights(student, 2)]
         if len(linear) != 1:
             raise MatchError('expected one linear weight in model.params, found %d' % len(linear))
         sizes = dict(num_filters=[student[n].shape[0] for n in convs], max_pools=list(meta.get('max_pools', [])),
@@ -232,7 +242,7 @@ def _rebuild(meta, actual, input_dims):
         cost = budget.deep(input_dims, **sizes)
         budget.refuse(cost)
         model = reference.DeepConvNet(input_dims=input_dims, dtype=torch.float32, device='meta', **sizes)
-    _adopt(model, cls_name, student)              # shapes checked against the meta model, then copied
+    _, notes = _adopt(model, cls_name, student)   # shapes checked against the meta model, then copied
     for i, bn_param in enumerate(getattr(model, 'bn_params', [])):
         channels = model.params['gamma%d' % (i + 1)].shape
         for key in ('running_mean', 'running_var'):
@@ -243,7 +253,13 @@ def _rebuild(meta, actual, input_dims):
                 raise MatchError('bn_params[%d][%r] has shape %s, expected %s'
                                  % (i, key, describe_shape(value.shape), describe_shape(channels)))
             bn_param[key] = value.float()
-    return model, cost
+    return model, cost, notes
+
+
+def _weights(student, dims):
+    """Names of the dims-d tensors whose names do not say they are something else, in the student's order."""
+    return student_order([n for n, v in student.items() if isinstance(v, torch.Tensor) and v.dim() == dims
+                          and name_hint(n, dims) in (None, 'W')])
 
 
 def accuracy(model, X, y, batch=200, deadline=math.inf):
@@ -266,7 +282,7 @@ def expect_training(spec, inputs, actual, meta, ctx):
     names = [out.name for out in spec.outputs if out.name in held_out]
     deadline = time.monotonic() + budget.EVAL_TIME_LIMIT_S
     try:
-        model, cost = _rebuild(meta, actual, tuple(held_out[names[0]][0].shape[1:]))
+        model, cost, notes = _rebuild(meta, actual, tuple(held_out[names[0]][0].shape[1:]))
         batch = budget.batch_size(cost)
         values = {name: torch.tensor(accuracy(model, *held_out[name], batch=batch, deadline=deadline),
                                      dtype=torch.float64) for name in names}
@@ -274,7 +290,7 @@ def expect_training(spec, inputs, actual, meta, ctx):
         return {}, {}, [fail(names[0], 'at_least', 'not measured: %s' % exc)]
     except (MatchError, RuntimeError, ValueError, KeyError, MemoryError) as exc:
         return {}, {}, [fail(names[0], 'at_least', 'could not evaluate the trained model: %s' % exc)]
-    return values, values, []
+    return values, values, _noted(notes)
 
 
 EXPECT = {

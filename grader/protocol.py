@@ -55,6 +55,7 @@ META = {
     'devices': _devices,
     'non_tensors': _str_map,
     'param_names': _str_list,
+    'param_roles': _str_list,
     'grad_names': _str_list,
     'class': lambda v: isinstance(v, str),
     'bn_params': _count,

@@ -158,14 +158,31 @@ def perturb(model):
                 value.add_(0.1 * torch.randn(value.shape, dtype=value.dtype).to(value.device))
 
 
+def init_roles(model):
+    """Each parameter's start, in model.params order: 'ones', 'zeros', 'random' or 'other' (not a float tensor)."""
+    params = getattr(model, 'params', None)
+    if not isinstance(params, dict):
+        return []
+    roles = []
+    for value in params.values():
+        if not (isinstance(value, torch.Tensor) and value.is_floating_point() and value.numel()):
+            roles.append('other')
+        elif bool((value == 1).all()):
+            roles.append('ones')
+        else:
+            roles.append('zeros' if bool((value == 0).all()) else 'random')
+    return roles
+
+
 def model(mod, inp, params, ctx):
     m = build_model(mod, params, ctx)
     if params.get('reg') is not None:
         m.reg = params['reg']
+    roles = init_roles(m)                       # before perturb: the grader tells gamma, b and beta apart by it
     if 'perturb' in params['phases']:
         perturb(m)
     outputs = {}
-    meta = {'param_names': snapshot_params(m, outputs), 'class': type(m).__name__}
+    meta = {'param_names': snapshot_params(m, outputs), 'param_roles': roles, 'class': type(m).__name__}
     where = params['cls'] + '.loss'
     for phase in params['phases']:
         if phase == 'scores':
