@@ -161,3 +161,10 @@ def test_shim_names_come_from_parsing_the_shim_sources():
     assert {'Solver', 'reset_seed', 'softmax_loss', 'grad'} <= modules['common']
     assert {'softmax_loss', 'Solver', 'reset_seed'} <= modules['common.helpers']
     assert 'Conv' not in modules['fully_connected_networks']      # the graded assignment is never a shim
+
+
+def test_the_skeleton_is_never_run(tmp_path):
+    marker = tmp_path / 'ran'
+    source = 'open(%r, "w").write("x")\nimport torch\nraise SystemExit(3)\n' % str(marker)
+    assert skeleton.check(source, EECS).needs == (skeleton.Need('torch', (), 2),)
+    assert not marker.exists()
