@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.models import Assignment
 from tests.conftest import ROOT, read_submission
 from tests.integration.service.conftest import sessions
-from tests.submissions import bugs
+from tests.submissions import bugs, contract
 
 pytestmark = pytest.mark.slow
 SHOTS = os.path.join(ROOT, 'artifacts', 'screenshots')
@@ -275,3 +275,19 @@ def test_pages_work_by_keyboard_on_a_phone_and_show_hidden_checks_as_hidden(brow
     expect(page.locator('tr.hidden').first).to_contain_text('shown after the due date')
     expect(page.locator('#score')).to_have_text('7.5 / 10')
     context.close()
+
+
+def test_configurations_outside_the_contract_are_shown_as_advisory_notes(browser, site):
+    from playwright.sync_api import expect
+    page = sign_in(browser, site, 'student@example.com', '/assignments/convnet')
+    submit(page, site, 'convolutional_networks.py', contract.asserting_preconditions())
+    wait_graded(page)
+    expect(page.locator('#score')).to_have_text('92 / 92')              # asserting the skeleton's formula costs nothing
+    expect(page.locator('#failing')).to_have_count(0)
+    expect(page.locator('#advisory')).to_contain_text("outside the assignment's contract")
+    note = page.locator('tr[id="check-conv_forward.s2_p0_uneven"]')
+    expect(note).to_have_class('advisory')
+    expect(note.locator('td').nth(3)).to_have_text('0 / 0')
+    expect(note.locator('td.message')).to_contain_text("advisory, 0 points: outside the assignment's contract")
+    expect(note.locator('td.message')).to_contain_text('AssertionError')
+    shot(page, 'student-advisory-notes')
