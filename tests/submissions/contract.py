@@ -2,8 +2,8 @@
 from tests.submissions.bugs import base_source
 
 
-def _replace(text, old, new):
-    assert text.count(old) == 1, (old, text.count(old))
+def _replace(text, old, new, count=1):
+    assert text.count(old) == count, (old, text.count(old))
     return text.replace(old, new)
 
 
@@ -20,7 +20,7 @@ def asserting_preconditions():
     text = _replace(text, """        N, C, H, W = x.shape
         windows = x.unfold(2, ph, stride)""", """        N, C, H, W = x.shape
         assert (H - ph) % stride == 0 and (W - pw) % stride == 0, 'pool does not tile'
-        windows = x.unfold(2, ph, stride)""")
+        windows = x.unfold(2, ph, stride)""", count=2)         # forward and backward
     return text.encode()
 
 
