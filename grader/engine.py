@@ -1,7 +1,9 @@
 """Orchestration: profile -> inputs -> runner (student values) -> reference (expected) -> scores.
 
 The student module is imported only by the runner process; this side only reads the
-tensors it returns, computes expected values with reference/ and scores them.
+tensors it returns, computes expected values with reference/ and scores them. A check's limit counts the
+runner's CPU time (grader/cputime.py), with a wall-clock bound against code that waits; a check stopped by
+that bound before its CPU limit (starved by a loaded machine, or waiting) is run once more on a fresh runner.
 """
 import collections
 import sys
@@ -12,6 +14,7 @@ import torch
 
 from . import charges, teardown
 from .compare import compare_output
+from .cputime import Limit, WallBound
 from .datasets import cifar_splits
 from .expect import EXPECT
 from .inputs import make_inputs
@@ -55,14 +58,31 @@ def format_error(err):
 class Session:
     """The current runner process; restarted after a timeout or a crash."""
 
-    def __init__(self, job, device, plan_, import_timeout_s, warm=None):
+    def __init__(self, job, device, plan_, import_timeout_s, warm=None, wall_bound=WallBound(),
+                 deadline=float('inf')):
         self.job, self.device, self.plan = job, device, plan_
         self.import_timeout_s = import_timeout_s
+        self.wall_bound, self.deadline = wall_bound, deadline      # deadline: the submission's budget
         self.runner = None
         self.warm = warm                  # a started runner from the pool, used for the first import
         self.import_error = ''
+        self.import_starved = False       # the import was stopped by the wall clock, not its CPU limit
+        self.import_retried = False
         self.output_mark = (0, 0)         # stdout and stderr bytes already given to checks (or the import)
-        self.import_due = None            # the deadline of an import whose answer is not read yet
+        self.import_limit = None          # the limit of an import whose answer is not read yet
+
+    def wall_s(self, seconds):
+        """The wall-clock bound of a limit of `seconds`: on a GPU the limit itself (GPU work is not on the
+        CPU clock)."""
+        return self.wall_bound.of(seconds) if self.device == 'cpu' else seconds
+
+    def limit(self, runner, seconds, wall_start, cpu_start):
+        """The Limit of a check or an import started then, within the budget: the runner's CPU seconds and a
+        wall bound on a CPU; on a GPU the wall clock alone."""
+        left = self.deadline - wall_start
+        if self.device != 'cpu':
+            return Limit(float('inf'), min(seconds, left), None, 0.0, wall_start)
+        return Limit(min(seconds, left), min(self.wall_s(seconds), left), runner.cpu_clock, cpu_start, wall_start)
 
     def ensure(self):
         """A runner whose import is requested; imported() reads the answer (checks queue behind it meanwhile)."""
@@ -79,22 +99,27 @@ class Session:
                 self.stop()
                 raise SandboxUnavailable('the runner did not start (%s): %s' % (exc or 'timeout', tail)) from None
         self.output_mark = (0, 0)                  # each runner captures its output afresh
-        self.import_due = time.monotonic() + self.import_timeout_s
+        self.import_limit = self.limit(self.runner, self.import_timeout_s, time.monotonic(),
+                                       self.runner.cpu_clock())
         try:
             self.runner.send({'op': 'import', 'module': self.job.module, 'solver_module': self.job.solver_module},
-                             self.import_due)
+                             self.import_limit.wall_start + self.import_limit.wall_s)
         except (RunnerTimeout, RunnerGone):
             pass                                   # imported() says what happened
 
     def imported(self):
         """Read the import's answer if it is still to come -> whether the file is imported."""
-        if self.import_due is not None and self.runner is not None:
-            due, self.import_due = self.import_due, None
+        if self.import_limit is not None and self.runner is not None:
+            limit, self.import_limit = self.import_limit, None
             try:
-                reply, _ = _receive(self.runner, due)
-            except RunnerTimeout:
-                self.import_error = ('importing your file did not finish within %g s (a loop or a long '
-                                     'computation at module level?)' % self.import_timeout_s)
+                reply, _ = _receive(self.runner, limit)
+            except RunnerTimeout as exc:
+                _, message, self.import_starved = _timeout_problem(limit, exc.over, self.import_retried)
+                if self.import_starved:
+                    self.import_error = 'importing your file was ' + message
+                else:
+                    self.import_error = ('importing your file did not finish within %g s (a loop or a long '
+                                         'computation at module level?)' % self.import_timeout_s)
             except RunnerGone as exc:
                 self.import_error = 'importing your file ended the process: %s' % exc
             else:
@@ -116,11 +141,11 @@ class Session:
         return runners
 
 
-def _receive(runner, deadline):
+def _receive(runner, limit):
     """runner.receive, anything else it raises (a bug of ours: logged) turned into RunnerGone: one bad reply
     costs one check, never the grading."""
     try:
-        return runner.receive(deadline)
+        return runner.receive(limit)
     except (RunnerTimeout, RunnerGone):
         raise
     except Exception as exc:
@@ -181,7 +206,8 @@ class Sent:
     held_out: dict
     runner: Runner
     sent_at: float
-    problem: tuple = None
+    sent_cpu: float                   # the runner's CPU seconds then
+    problem: tuple = None             # (status, message, whether a retry may help)
 
 
 def prepare(spec, ctx):
@@ -197,21 +223,32 @@ def send_check(session, spec, ctx, prepared=None):
     if session.import_error:
         return zero(spec, 'error', NOT_IMPORTED)
     runner = session.runner
-    sent = Sent(spec, inputs, held_out, runner, time.monotonic())
+    sent = Sent(spec, inputs, held_out, runner, time.monotonic(), runner.cpu_clock())
     request = {'op': 'run', 'check': spec.id, 'procedure': spec.procedure, 'params': dict(spec.params),
                'seed': spec.seed}
     try:
-        runner.send(request, sent.sent_at + spec.timeout_s, encoded)
-    except (RunnerTimeout, RunnerGone) as exc:
-        sent.problem = _runner_problem(exc, spec.timeout_s)
+        runner.send(request, sent.sent_at + session.wall_s(spec.timeout_s), encoded)
+    except RunnerTimeout:                      # the runner never read its command
+        sent.problem = ('timeout', 'timed out after %g s' % round(session.wall_s(spec.timeout_s), 1), False)
+    except RunnerGone as exc:
+        sent.problem = _died(exc)
     return sent
 
 
-def _runner_problem(exc, timeout_s):
-    """(status, message) of a check whose runner timed out or died."""
-    if isinstance(exc, RunnerTimeout):
-        return 'timeout', 'timed out after %g s' % round(timeout_s, 1)
-    return 'error', 'the grading process died during this check: %s' % exc
+def _died(exc):
+    return 'error', 'the grading process died during this check: %s' % exc, False
+
+
+def _timeout_problem(limit, over, retried):
+    """(status, message, starved) of a check stopped by its limit. starved: the wall-clock bound stopped it
+    before its CPU limit (the code waited, or the machine was too loaded to give it the CPU)."""
+    if over == 'cpu' or limit.clock is None:
+        return 'timeout', 'timed out after %g s' % round(min(limit.cpu_s, limit.wall_s), 1), False
+    cpu, wall = limit.used()
+    return 'timeout', ('stopped by the wall clock after %.0f s, having used only %.1f s of its %g s of CPU '
+                       'time%s: the code waited (sleep, a blocked read) or the grading machine was overloaded'
+                       % (wall, cpu, round(limit.cpu_s, 1),
+                          ' (on both tries, the second in a fresh process)' if retried else '')), True
 
 
 def _output_end(reply, mark, size):
@@ -223,30 +260,41 @@ def _output_end(reply, mark, size):
     return tuple(min(max(e, m), s) for e, m, s in zip(ends, mark, size))
 
 
-def receive_check(session, sent, ctx, deadline=float('inf')):
+def receive_check(session, sent, ctx, deadline=float('inf'), retried=False):
     """Wait for the runner's answer -> a function that scores it (called while the runner works on the next
     checks). A check's time starts when its request was sent or the previous answer was read, whichever is
-    later; deadline bounds the submission. Never raises for anything the submission does."""
+    later; deadline bounds the submission. A check (or its import) stopped by the wall clock before its CPU
+    limit goes once more to a fresh runner. Never raises for anything the submission does."""
     if isinstance(sent, CheckResult):
         return lambda: sent
     if sent.runner is session.runner and not session.imported():
+        if session.import_starved and not session.import_retried and _time_left(deadline):
+            session.import_error, session.import_retried = '', True
+            return _retry(session, sent, ctx, deadline)
         return lambda: zero(sent.spec, 'error', NOT_IMPORTED)
     spec, problem, reply, payload = sent.spec, sent.problem, None, b''
-    began = max(sent.sent_at, sent.runner.answered_at)
-    limit_s = max(0.0, min(spec.timeout_s, deadline - began))
+    if sent.sent_at >= sent.runner.answered_at:
+        began, cpu_start = sent.sent_at, sent.sent_cpu
+    else:
+        began, cpu_start = sent.runner.answered_at, sent.runner.answered_cpu
+    limit = session.limit(sent.runner, max(0.0, spec.timeout_s), began, cpu_start)
     if problem is None:
         try:
-            reply, payload = _receive(sent.runner, began + limit_s)
+            reply, payload = _receive(sent.runner, limit)
             if reply.get('check') != spec.id:
-                problem = ('error', 'the runner answered out of turn')
-        except (RunnerTimeout, RunnerGone) as exc:
-            problem = _runner_problem(exc, limit_s)
+                problem = ('error', 'the runner answered out of turn', False)
+        except RunnerTimeout as exc:
+            problem = _timeout_problem(limit, exc.over, retried)
+        except RunnerGone as exc:
+            problem = _died(exc)
     duration_s = round(time.monotonic() - began, 3)
     start, end = session.output_mark, _output_end(reply, session.output_mark, sent.runner.output_size())
     session.output_mark = end
     output = sent.runner.read_output(start, end)    # read now: a stopped runner's output goes with it
     if problem is not None:
         session.stop()                         # the next check starts a fresh runner
+        if problem[2] and not retried and _time_left(deadline):
+            return _retry(session, sent, ctx, deadline)
 
     def score():
         extra = dict(duration_s=duration_s,
@@ -255,6 +303,18 @@ def receive_check(session, sent, ctx, deadline=float('inf')):
             return zero(spec, problem[0], _described(spec, problem[1]), **extra)
         return evaluate(spec, reply, payload, sent, dict(ctx, held_out=sent.held_out), extra)
     return score
+
+
+def _time_left(deadline):
+    return deadline - time.monotonic() > 1.0
+
+
+def _retry(session, sent, ctx, deadline):
+    """A check sent again, to a fresh runner, after the wall clock stopped it (or its import) -> its scoring."""
+    session.stop()
+    spec = replace(sent.spec, timeout_s=min(sent.spec.timeout_s, deadline - time.monotonic()))
+    again = send_check(session, spec, ctx, (sent.inputs, sent.held_out, encode_inputs(sent.inputs)))
+    return receive_check(session, again, ctx, deadline, retried=True)
 
 
 def evaluate(spec, reply, payload, sent, ctx, extra):
@@ -338,8 +398,11 @@ def select_checks(profile, skip_slow=False, only=None, train_time_limit_s=None, 
 
 def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=SandboxConfig(),
           import_timeout_s=60.0, base_dir=None, train_time_limit_s=None, timeout_cap_s=None, pool=None,
-          cifar_dir=None):
+          cifar_dir=None, wall_bound=WallBound()):
     """Grade one submission's source bytes with a profile -> Report.
+
+    Timeouts (import_timeout_s, the checks', timeout_cap_s) count the runner's CPU seconds on a CPU device,
+    each with the wall-clock bound wall_bound.of(limit); on a GPU they are wall-clock seconds.
 
     pool: a WarmPool of the same sandbox config and device, whose started runners skip the torch import.
     cifar_dir: a CIFAR-10 folder (cifar-10-batches-py or its parent) for the training checks; None: synthetic.
@@ -362,10 +425,10 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
         job.install(source, profile)
     else:
         job, runner = Job(source, profile, base_dir, uid=plan_.uid), None
-    session = Session(job, device, plan_, import_timeout_s, runner)
-    ctx = {'profile': profile, 'device': device, 'cifar_dir': cifar_dir}
-    # Restarts after timeouts re-import the file: one budget bounds the whole submission.
+    # Restarts after timeouts re-import the file: one budget (wall clock) bounds the whole submission.
     deadline = started + import_timeout_s + sum(spec.timeout_s for spec in specs)
+    session = Session(job, device, plan_, import_timeout_s, runner, wall_bound, deadline)
+    ctx = {'profile': profile, 'device': device, 'cifar_dir': cifar_dir}
     try:
         report.checks = run_checks(session, specs, ctx, started, deadline)
     finally:

@@ -1,7 +1,8 @@
 """Trusted side of the runner protocol: start the sandboxed runner, talk to it, kill it.
 
 Messages are one JSON line plus `payload` bytes each way; replies are size-capped and
-read with a deadline. The runner runs in its own session (the whole group can be killed)
+read within a cputime.Limit (CPU seconds of the runner's processes, counted here, and a wall-clock
+bound). The runner runs in its own session (the whole group can be killed)
 with a clean environment, inside the layers grader/sandbox.py sets up.
 """
 import fcntl
@@ -16,6 +17,7 @@ import time
 
 from . import forkserver, sandbox
 from .captured import Captured
+from .cputime import Clock, Limit
 from .protocol import read_json
 from .text import one_line
 
@@ -29,7 +31,11 @@ class RunnerGone(Exception):
 
 
 class RunnerTimeout(Exception):
-    """The runner did not answer in time."""
+    """The runner did not answer in time; over: the limit it reached ('cpu' or 'wall')."""
+
+    def __init__(self, over='wall'):
+        super().__init__()
+        self.over = over
 
 
 def clean_env(home):
@@ -118,7 +124,9 @@ class Runner:
         os.close(reply_w)
         os.set_blocking(self._cmd_w, False)
         self._buffer = bytearray()          # appends are amortised: big replies arrive 64 KiB at a time
+        self.cpu_clock = Clock(self.proc.pid, self.cgroup.dirs if self.cgroup else ())
         self.answered_at = time.monotonic()  # when the last reply was read: the runner's next task began by then
+        self.answered_cpu = self.cpu_clock()  # its CPU seconds then
 
     def _popen(self, job, device, plan, nice, cmd_r, reply_w):
         if plan.strict:
@@ -141,14 +149,16 @@ class Runner:
             preexec_fn=_niced(sandbox.preexec(plan, self.cgroup.dirs if self.cgroup else ()), nice))
 
     def request(self, obj, timeout_s):
-        """Send one command without payload (None: just wait), return (reply, payload); RunnerTimeout / RunnerGone."""
-        deadline = time.monotonic() + timeout_s
+        """Send one command without payload (None: just wait), return (reply, payload) within timeout_s of wall
+        clock (our own work: the runner's start); RunnerTimeout / RunnerGone."""
+        limit = Limit.wall(timeout_s)
         if obj is not None:
-            self.send(obj, deadline)
-        return self.receive(deadline)
+            self.send(obj, limit.wall_start + timeout_s)
+        return self.receive(limit)
 
     def send(self, obj, deadline, payload=(0, ())):
-        """One command; payload: (size, buffers) as grader.runner.wire.encode returns."""
+        """One command by a wall-clock deadline (a runner reads its commands between checks);
+        payload: (size, buffers) as grader.runner.wire.encode returns."""
         size, parts = payload
         self._write_all(json.dumps(dict(obj, payload=size)).encode() + b'\n', deadline)
         for part in parts:
@@ -162,9 +172,9 @@ class Runner:
         except OSError:
             return 0
 
-    def receive(self, deadline):
-        """The next (reply, payload); RunnerTimeout / RunnerGone."""
-        self._read_until(lambda: b'\n' in self._buffer, deadline, 1 << 20)
+    def receive(self, limit):
+        """The next (reply, payload) within a cputime.Limit; RunnerTimeout / RunnerGone."""
+        self._read_until(lambda: b'\n' in self._buffer, limit, 1 << 20)
         end = self._buffer.index(b'\n')
         header = bytes(self._buffer[:end])
         del self._buffer[:end + 1]
@@ -172,10 +182,10 @@ class Runner:
         size = reply['payload']
         if not 0 <= size <= MAX_REPLY_BYTES:
             raise RunnerGone('the runner sent a reply larger than %d MiB' % (MAX_REPLY_BYTES >> 20))
-        self._read_until(lambda: len(self._buffer) >= size, deadline, size)
+        self._read_until(lambda: len(self._buffer) >= size, limit, size)
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
-        self.answered_at = time.monotonic()
+        self.answered_at, self.answered_cpu = time.monotonic(), self.cpu_clock()
         return reply, data
 
     def _write_all(self, data, deadline):
@@ -194,18 +204,22 @@ class Runner:
             except OSError:
                 raise RunnerGone(self.exit_description()) from None
 
-    def _read_until(self, done, deadline, cap):
+    def _read_until(self, done, limit, cap):
         """Read until done(). A reply already waiting in the pipe, or still flowing, is read even when this
-        side comes back to it after the deadline (it scored the previous check meanwhile), for READ_GRACE_S."""
+        side comes back to it after a limit is reached (it scored the previous check meanwhile, and the
+        runner went on to the next), for READ_GRACE_S."""
+        grace_end = None
         while not done():
-            now = time.monotonic()
-            if now > deadline + READ_GRACE_S:
-                raise RunnerTimeout()
-            wait = deadline - now if now < deadline else 0.05
-            ready, _, _ = select.select([self._reply_r], [], [], wait)
+            over = limit.over()
+            if over:
+                grace_end = grace_end or time.monotonic() + READ_GRACE_S
+                if time.monotonic() > grace_end:
+                    raise RunnerTimeout(over)
+            ready, _, _ = select.select([self._reply_r], [], [], 0.05 if over else limit.wait_s())
             if not ready:
-                if now + wait >= deadline:
-                    raise RunnerTimeout()
+                over = over or limit.over()
+                if over:
+                    raise RunnerTimeout(over)
                 continue
             chunk = os.read(self._reply_r, 1 << 20)
             if not chunk:

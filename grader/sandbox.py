@@ -5,7 +5,8 @@ Layers, each configurable, each on where the machine supports it:
               tmpfs /job holding only the submission, its shims and the runner, tmpfs /tmp;
   user        an unprivileged uid (`sandbox`), no new privileges (when started as root);
   rlimits     CPU seconds, processes, file size, open files, core 0, address space (CPU only);
-  cgroup      memory and pids limits (v2 memory.max/pids.max, v1 fallback) when writable;
+  cgroup      memory and pids limits (v2 memory.max/pids.max, v1 fallback) when writable, and the count of
+              the runner's CPU time (v2 cpu.stat, v1 cpuacct) that its checks' limits are measured in;
   seccomp     installed by the runner itself before the student module loads (runner/confine.py).
 Strict mode requires bubblewrap; auto mode falls back to weak mode (no namespaces) only where
 bubblewrap is not installed, and says so loudly; a bubblewrap that fails is an error.
@@ -31,7 +32,8 @@ from .owner import owner_tag
 JOB_ROOT = '/job'
 VENV_INSIDE = '/opt/venv'
 CGROUP_V2 = '/sys/fs/cgroup'
-CGROUP_V1 = {'memory': '/sys/fs/cgroup/memory', 'pids': '/sys/fs/cgroup/pids'}
+CGROUP_V1 = {'memory': '/sys/fs/cgroup/memory', 'pids': '/sys/fs/cgroup/pids', 'cpuacct': '/sys/fs/cgroup/cpuacct'}
+CGROUP_V1_NEEDED = ('memory', 'pids')      # cpuacct (the CPU-time count, grader/cputime.py) where mounted
 PR_SET_NO_NEW_PRIVS = 38
 
 
@@ -88,7 +90,7 @@ def _cgroup_kind():
     controllers = os.path.join(CGROUP_V2, 'cgroup.controllers')
     if os.path.exists(controllers) and 'memory' in open(controllers).read().split():
         return 'v2'
-    if all(os.access(p, os.W_OK) for p in CGROUP_V1.values()):
+    if all(os.access(CGROUP_V1[c], os.W_OK) for c in CGROUP_V1_NEEDED):
         return 'v1'
     return None
 
@@ -230,7 +232,8 @@ def preexec(plan_, cgroup_dirs):
 
 
 class Cgroup:
-    """A per-job cgroup with memory and pids limits (v2 or v1); kill() ends every process in it."""
+    """A per-job cgroup with memory and pids limits (v2 or v1; v1 also cpuacct where mounted, to count CPU
+    time); kill() ends every process in it."""
 
     def __init__(self, kind, name, config):
         self.dirs = []
@@ -255,6 +258,10 @@ class Cgroup:
             self._write(mem, 'memory.memsw.limit_in_bytes', config.memory_mib << 20, optional=True)
             self._write(pids, 'pids.max', config.processes)
             self.dirs = [mem, pids]
+            if os.access(CGROUP_V1['cpuacct'], os.W_OK):
+                cpu = os.path.join(CGROUP_V1['cpuacct'], 'grader', name)
+                os.makedirs(cpu)
+                self.dirs.append(cpu)
 
     @classmethod
     def existing(cls, dirs):

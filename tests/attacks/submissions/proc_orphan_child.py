@@ -13,7 +13,7 @@ if first == 0:
         os._exit(0)
 os.waitpid(first, 0)
 found = []
-for _ in range(50):
+for _ in range(500):                   # up to 10 s: a loaded machine may be slow to start it
     found = [p for p in os.listdir('/proc')
              if p.isdigit() and b'{marker}' in open('/proc/%s/cmdline' % p, 'rb').read()]
     if found:

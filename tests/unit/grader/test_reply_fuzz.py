@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from safetensors.torch import save
 
+from grader.cputime import Limit
 from grader.launch import Runner, RunnerGone
 from grader.protocol import META, ProtocolError, clean_error, decode_outputs
 
@@ -53,7 +54,7 @@ def read_reply(data):
     """Runner.receive on a real pipe fed `data` by a writer that then closes it (a runner that exited)."""
     r = Runner.__new__(Runner)                  # only the reading half, behind it a process that has ended
     r._reply_r, write_end = os.pipe()
-    r._buffer, r.cgroup = bytearray(), None
+    r._buffer, r.cgroup, r.cpu_clock = bytearray(), None, lambda: 0.0
     r.proc = subprocess.Popen(['true'])
     r.proc.wait()
 
@@ -67,7 +68,7 @@ def read_reply(data):
     writer = threading.Thread(target=write)
     writer.start()
     try:
-        return r.receive(time.monotonic() + 20)
+        return r.receive(Limit.wall(20))
     finally:
         os.close(r._reply_r)
         writer.join()
