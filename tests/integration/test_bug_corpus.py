@@ -1,5 +1,6 @@
 """The bug corpus (tests/submissions/bugs.py): every one-bug submission is caught by the
-component the bug belongs to, and by no component whose checks do not run the buggy code."""
+component the bug belongs to, and by no component whose checks do not run the buggy code; a check of another
+component that fails says which piece to fix first (and is not charged, up to what that piece lost)."""
 from collections import Counter
 
 import pytest
@@ -46,6 +47,13 @@ def assert_caught(bug, report):
     stray = [c for c in not_passed if c.component not in ok]
     assert not stray, '%s fails checks of components that do not run it (allowed: %s):\n%s' % (
         bug.id, ', '.join(sorted(ok)), describe(stray))
+    # charged once: a check of another component that fails names the culprit, which lost points itself
+    downstream = [c for c in not_passed if c.component not in (bug.component,) + bug.also]
+    unnamed = [c for c in downstream if 'fix it first' not in c.message]
+    assert not unnamed, '%s: failing checks without the hint:\n%s' % (bug.id, describe(unnamed))
+    own_lost = sum(c.max_score - c.score for c in report.checks if c.component == bug.component)
+    credited = [c for c in downstream if 'not charged here' in c.message]
+    assert own_lost > 0 or not credited
 
 
 @pytest.mark.parametrize('bug', BUGS, ids=[b.id for b in BUGS])
