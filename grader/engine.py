@@ -176,9 +176,12 @@ def _summarise(spec, results):
     if failed:
         message = '; '.join(r.text() for r in failed)
     else:
-        message = 'all %d outputs match' % len(results)
+        message = 'all %d outputs match' % len([r for r in results if not r.note])
         if pick is not None:
             message += ' (worst %s)' % pick.text()
+    remarks = [r.text() for r in results if r.note and r.passed]       # e.g. how parameters were matched
+    if remarks:
+        message += '; ' + '; '.join(remarks)
     graded = [r for r in results if not r.gate and not r.note] or results
     fraction = sum(r.passed for r in graded) / len(graded)
     if any(r.gate and not r.passed for r in results):

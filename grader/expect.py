@@ -83,7 +83,7 @@ def _roles(meta):
 
 def _noted(notes):
     """Notes as results that pass and count for nothing."""
-    return [OutputResult('params', True, 'note', message=note, gate=True) for note in notes]
+    return [OutputResult('params', True, 'note', message=note, note=True) for note in notes]
 
 
 def _adopt(model, cls_name, student, roles=None):

@@ -179,4 +179,4 @@ def test_model_checks_take_roles_from_meta_and_survive_bad_ones():
         _, _, results = EXPECT['model'](spec, {}, actual, meta, ctx)
         assert all(r.passed for r in results), [r.text() for r in results]
         note = [r for r in results if r.metric == 'note']
-        assert len(note) == 1 and note[0].gate and "'p1' as b1" in note[0].message
+        assert len(note) == 1 and note[0].note and "'p1' as b1" in note[0].message
