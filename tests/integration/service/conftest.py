@@ -27,7 +27,7 @@ def free_port():
 def _pg_bin():
     found = sorted(glob.glob('/usr/lib/postgresql/*/bin/initdb'))
     if not found:
-        raise RuntimeError('PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)')
+        raise RuntimeError('PostgreSQL is not installed (apt-get install postgresql; make test does it as root)')
     return os.path.dirname(found[-1])
 
 
@@ -182,7 +182,7 @@ CHROMIUM = '/usr/bin/chromium'
 def browser():
     """Debian's Chromium, headless, driven by Playwright (for the page tests)."""
     if not os.path.exists(CHROMIUM):
-        raise RuntimeError('Chromium is missing: apt-get install chromium (.ci/run does it)')
+        raise RuntimeError('Chromium is missing: apt-get install chromium (make test does it as root)')
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
