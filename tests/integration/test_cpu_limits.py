@@ -6,6 +6,7 @@ import re
 import signal
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -32,15 +33,18 @@ def conv_doing(code):
     return BASE.replace(CONV_RETURN, code + CONV_RETURN).encode()
 
 
-def graded(source, **kwargs):
-    report = grade(source, PROFILE, only=[ATTACKED, UNTOUCHED], sandbox=RUNNER_KINDS['forkserver'], **kwargs)
+def graded(source, config=RUNNER_KINDS['forkserver'], **kwargs):
+    report = grade(source, PROFILE, only=[ATTACKED, UNTOUCHED], sandbox=config, **kwargs)
     checks = {c.id: c for c in report.checks}
     assert checks[UNTOUCHED].status == 'passed', checks[UNTOUCHED].message
     return report, checks[ATTACKED]
 
 
-def test_a_loop_is_stopped_by_its_cpu_time_without_a_retry():
-    report, check = graded(conv_doing('        print("LOOP")\n        while True:\n            pass\n'),
+# CPU time from the job's cgroup (fork server), and from /proc of the runner's tree (bubblewrap, no cgroup)
+@pytest.mark.parametrize('config', [RUNNER_KINDS['forkserver'], replace(RUNNER_KINDS['bwrap'], cgroup=False)],
+                         ids=['cgroup', 'proc'])
+def test_a_loop_is_stopped_by_its_cpu_time_without_a_retry(config):
+    report, check = graded(conv_doing('        print("LOOP")\n        while True:\n            pass\n'), config,
                            timeout_cap_s=2)
     assert (check.status, check.score, check.message) == ('timeout', 0.0, 'stride 1, pad 0: timed out after 2 s')
     assert check.duration_s < WallBound().of(2)          # the CPU limit ended it, not the 32 s wall bound
