@@ -63,6 +63,7 @@ def test_a_huge_name_from_the_runner_is_no_huge_message(attack, isolation, tmp_p
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     checks = json.loads(out.read_text())['checks']
-    assert len(checks) == 6 and all(c['status'] in ('error', 'failed') for c in checks)
-    assert all(len(c['message']) < 2200 for c in checks), [len(c['message']) for c in checks]
+    assert len(checks) == 6 and all(c['status'] in ('error', 'failed', 'advisory') for c in checks)
+    # an advisory check's message adds why its configuration is outside the contract (about 300 characters)
+    assert all(len(c['message']) < 2600 for c in checks), [len(c['message']) for c in checks]
     assert out.stat().st_size < 100_000 and len(proc.stdout) < 20_000
