@@ -62,13 +62,16 @@ def main():
         for component, points in sorted(lost_by_component(report).items()):
             failed_components.append((label, component, points))
     eecs = get_profile('eecs498')
-    caught, once, leaked = 0, 0, []
+    caught, once, leaked, missed = 0, 0, [], []
     for bug in BUGS:
         report = grade(apply(bug), eecs, **({'only': [bug.component]} if bug.component in SLOW else
                                              {'skip_slow': True}))
         lost = lost_by_component(report)
         own = (bug.component,) + bug.also
-        caught += bug.component in lost
+        if bug.component in lost:
+            caught += 1
+        else:
+            missed.append(bug.id)
         outside = {c: p for c, p in lost.items() if c not in own}
         once += not outside
         if outside:
@@ -78,7 +81,8 @@ def main():
     print('correct components failed: %d' % len(failed_components))
     for label, component, points in failed_components:
         print('  %s: %s lost %.2f points' % (label, component, points))
-    print('bugs caught by their own component: %d / %d' % (caught, len(BUGS)))
+    print('bugs caught by their own component: %d / %d%s' % (caught, len(BUGS),
+                                                             ' (missed: %s)' % ', '.join(missed) if missed else ''))
     print('bugs charged once (no other component loses points): %d / %d' % (once, len(BUGS)))
     for bug_id, own_points, outside in leaked:
         print('  %s: %.2f points in its component; also %s' % (

@@ -5,7 +5,8 @@ import pytest
 from grader.catalog import get_profile
 from grader.engine import grade
 from tests.submissions.bugs import BUGS, apply, base_source
-from tests.submissions.contract import asserting_preconditions, bn_forward_keeps_no_running_stats
+from tests.submissions.contract import (asserting_preconditions, bn_forward_centres_x_in_place,
+                                        bn_forward_keeps_no_running_stats)
 
 pytestmark = pytest.mark.slow
 PROFILE = get_profile('eecs498')
@@ -53,3 +54,11 @@ def test_a_forward_that_keeps_no_running_stats_costs_the_forward_only():
     assert all(status[c] == 'passed' for c in status if '_backward' in c)      # judged on dx, dgamma, dbeta
     spatial = next(c for c in report.checks if c.id == 'spatial_batchnorm_forward.train')
     assert spatial.status != 'passed' and 'BatchNorm.forward' in spatial.message and 'fix it first' in spatial.message
+
+
+def test_changing_x_in_place_where_the_skeleton_allows_it_is_a_note():
+    report = grade(bn_forward_centres_x_in_place(), PROFILE, only=['batchnorm_forward'])
+    assert report.score == report.max_score == 8
+    train = next(c for c in report.checks if c.id == 'batchnorm_forward.train')
+    assert train.status == 'passed'
+    assert 'note (not scored, the skeleton does not ask it): x was changed in place' in train.message

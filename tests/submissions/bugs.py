@@ -326,10 +326,8 @@ BUGS = [
         'std = sqrt(var) + eps instead of sqrt(var + eps)',
         old='            std = torch.sqrt(var + eps)\n',
         new='            std = torch.sqrt(var) + eps\n'),
-    Bug('bn_fwd_centers_x_in_place', 'batchnorm_forward',
-        'x.sub_(mu) to save memory: the output is right but the caller\'s x is overwritten',
-        old='            xc = x - mu\n',
-        new='            xc = x.sub_(mu)\n'),
+    # (x.sub_(mu) in BatchNorm.forward is no bug: the skeleton forbids changing x in place only in Conv and
+    # ReLU; tests/submissions/contract.py keeps it as a file that loses nothing and is told so.)
     # ----------------------------------------------------------- BatchNorm.backward
     Bug('bn_bwd_missing_dmean', 'batchnorm_backward',
         'staged backward drops the gradient through the mean (dx = dxc)',
