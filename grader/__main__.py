@@ -25,8 +25,8 @@ def parse_args(argv):
     g.add_argument('--skip-slow', action='store_true', help='skip the training checks')
     g.add_argument('--only', action='append', metavar='COMPONENT', help='grade only these components or check ids')
     g.add_argument('--train-time-limit', type=float, metavar='S',
-                   help='time limit of the solver training check in seconds (catalog default: 10 on '
-                        'synthetic data, 60 on CIFAR-10)')
+                   help='time limit of the solver training check in seconds, CPU time on a CPU device '
+                        '(catalog default: 10 on synthetic data, 60 on CIFAR-10)')
     g.add_argument('--cifar', metavar='DIR', help='CIFAR-10 folder (cifar-10-batches-py or its parent) for '
                                                   'the training checks; default: synthetic CIFAR-shaped data')
     g.add_argument('--sandbox', default='auto', choices=('auto', 'strict', 'weak'),
