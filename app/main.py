@@ -9,11 +9,11 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as AnyHTTPException
 
-from app.api import auth, extensions, regrade, scores, skeleton, submissions
-from app.bodylimit import BodyLimit
-from app.config import get_settings
-from app.db import make_engine, make_sessionmaker
-from app.web import account, instructor, similarity, student
+from app.api import auth, extensions, regrade, exports as scores, skeleton, submissions
+from app.http.bodylimit import BodyLimit
+from app.core.config import get_settings
+from app.core.db import make_engine, make_sessionmaker
+from app.web import account, instructor, similarity_pages as similarity, student
 from app.web.common import SignInRequired, render
 
 HEADINGS = {401: 'Please sign in', 403: 'Not for you', 404: 'Not found', 409: 'Not yet', 413: 'Too large',
@@ -46,7 +46,7 @@ def create_app(settings=None, enqueue=_enqueue, enqueue_preview=_enqueue_preview
     app.include_router(instructor.router)
     app.include_router(account.router)
     app.include_router(similarity.router)
-    app.mount('/static', StaticFiles(directory=os.path.join(os.path.dirname(__file__), 'static')), name='static')
+    app.mount('/static', StaticFiles(directory=os.path.join(os.path.dirname(__file__), 'web', 'static')), name='static')
     app.add_middleware(BodyLimit, settings=settings)
 
     @app.exception_handler(AnyHTTPException)             # FastAPI's and Starlette's own (body parsing, 404, 405)

@@ -18,8 +18,8 @@ import httpx  # noqa: E402
 import torch  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from app.db import aware, make_engine, make_sessionmaker  # noqa: E402
-from app.models import CheckResult, Submission  # noqa: E402
+from app.core.db import aware, make_engine, make_sessionmaker  # noqa: E402
+from app.core.models import CheckResult, Submission  # noqa: E402
 from grader import get_profile, grade  # noqa: E402
 from grader.cifar import write_cifar10  # noqa: E402
 from grader.datasets import synthetic_pixels  # noqa: E402

@@ -13,7 +13,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from app.similarity import rank  # noqa: E402
+from app.reports.similarity import rank  # noqa: E402
 from tests.unit.app.test_similarity import own_code, renamed  # noqa: E402
 
 

@@ -1,7 +1,7 @@
 """The Celery app: Redis broker, ids only, late acks, one task at a time per worker process."""
 from celery import Celery
 
-from app.config import get_settings
+from app.core.config import get_settings
 
 
 def create_app(settings=None):

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, or_, select
 
-from app.config import get_settings
-from app.db import make_engine, make_sessionmaker
-from app.dispatch import requeue
-from app.models import Assignment, Submission
+from app.core.config import get_settings
+from app.core.db import make_engine, make_sessionmaker
+from app.grading.dispatch import requeue
+from app.core.models import Assignment, Submission
 
 log = logging.getLogger('sweeper')
 

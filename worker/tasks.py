@@ -7,9 +7,9 @@ import time
 from celery.signals import worker_process_init, worker_process_shutdown
 from sqlalchemy.exc import OperationalError
 
-from app.config import get_settings
-from app.db import make_engine, make_sessionmaker
-from app.storage import Storage
+from app.core.config import get_settings
+from app.core.db import make_engine, make_sessionmaker
+from app.core.storage import Storage
 from grader import get_profile, grade, orphans, teardown
 from grader.datasets import DatasetError
 from grader.pool import WarmPool
@@ -17,7 +17,7 @@ from grader.sandbox import SandboxConfig, SandboxUnavailable
 from grader.text import one_line, traceback_text
 
 from .celery_app import app
-from .claims import claim, fail, fail_preview, preview_job, save, save_preview
+from app.grading.claims import claim, fail, fail_preview, preview_job, save, save_preview
 
 log = logging.getLogger(__name__)
 _sessions = {}

@@ -1,7 +1,7 @@
 """POST /api/v1/auth/token: the OAuth2 password flow (form fields username, password).
 
 Wrong passwords spend a token bucket per e-mail and one (ten times larger) per client address; an empty
-bucket answers 429 before the password is even checked (app/accounts.py).
+bucket answers 429 before the password is even checked (app/accounts/signin.py).
 POST /api/v1/auth/password: change one's own password; every other token of the account stops working."""
 from typing import Annotated
 
@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from app.accounts import authenticate, issue_token
-from app.deps import COOKIE, CurrentUser, SessionDep, oauth2
-from app.passwords import change
+from app.accounts.signin import authenticate, issue_token
+from app.http.deps import COOKIE, CurrentUser, SessionDep, oauth2
+from app.accounts.passwords import change
 
 router = APIRouter(prefix='/auth', tags=['auth'])
 

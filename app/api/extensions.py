@@ -11,11 +11,11 @@ from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from app import deadlines
-from app.access import assignment_or_404, course_member_or_404, instructor_or_403
-from app.db import aware
-from app.deps import CurrentUser, SessionDep
-from app.models import Extension, User
+from app.courses import terms
+from app.accounts.access import assignment_or_404, course_member_or_404, instructor_or_403
+from app.core.db import aware
+from app.http.deps import CurrentUser, SessionDep
+from app.core.models import Extension, User
 
 router = APIRouter(tags=['extensions'])
 
@@ -40,7 +40,7 @@ def _assignment(session, user, slug):
 @router.get('/assignments/{slug}/extensions')
 def list_extensions(slug: str, session: SessionDep, user: CurrentUser):
     assignment = _assignment(session, user, slug)
-    rows = [_row(session, email, e) for email, e in deadlines.extensions(session, assignment)]
+    rows = [_row(session, email, e) for email, e in terms.extensions(session, assignment)]
     return {'data': rows, 'count': len(rows)}
 
 
@@ -49,7 +49,7 @@ def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep,
     assignment = _assignment(session, user, slug)
     student = course_member_or_404(session, assignment, email=email)
     try:
-        deadlines.grant(session, assignment, student.id, aware(body.due_at), aware(body.late_due_at), user.id)
+        terms.grant(session, assignment, student.id, aware(body.due_at), aware(body.late_due_at), user.id)
     except ValueError as exc:
         session.rollback()
         raise HTTPException(422, str(exc))
@@ -63,6 +63,6 @@ def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep,
 def delete_extension(slug: str, email: str, session: SessionDep, user: CurrentUser):
     assignment = _assignment(session, user, slug)
     student = course_member_or_404(session, assignment, email=email)
-    deadlines.revoke(session, assignment, student.id, user.id)
+    terms.revoke(session, assignment, student.id, user.id)
     session.commit()
     return Response(status_code=204)

@@ -5,11 +5,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from app import audit
-from app.access import assignment_or_404, instructor_or_403, readable_submission
-from app.deps import CurrentUser, SessionDep
-from app.dispatch import requeue
-from app.models import STATUSES, Submission
+from app.courses import audit
+from app.accounts.access import assignment_or_404, instructor_or_403, readable_submission
+from app.http.deps import CurrentUser, SessionDep
+from app.grading.dispatch import requeue
+from app.core.models import STATUSES, Submission
 
 router = APIRouter(tags=['regrade'])
 

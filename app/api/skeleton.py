@@ -8,9 +8,9 @@ DELETE /api/v1/assignments/{slug}/skeleton   -> 204
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from app import skeletons
-from app.access import assignment_or_404, instructor_or_403
-from app.deps import CurrentUser, SessionDep
+from app.courses import skeletons
+from app.accounts.access import assignment_or_404, instructor_or_403
+from app.http.deps import CurrentUser, SessionDep
 
 router = APIRouter(tags=['skeleton'])
 BODY = {'requestBody': {'required': True, 'content': {'multipart/form-data': {'schema': {

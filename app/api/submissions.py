@@ -6,14 +6,14 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
-from app.access import assignment_or_404, is_instructor, readable_submission
-from app.deps import CurrentUser, SessionDep
-from app.deadlines import terms_for
-from app.models import Assignment, Submission
-from app.storage import Storage
-from app.results import details_hidden, gradescope_json, public
-from app.schemas import SubmissionList, SubmissionPublic
-from app.submit import accept, admit
+from app.accounts.access import assignment_or_404, is_instructor, readable_submission
+from app.http.deps import CurrentUser, SessionDep
+from app.courses.terms import terms_for
+from app.core.models import Assignment, Submission
+from app.core.storage import Storage
+from app.reports.feedback import details_hidden, gradescope_json, public
+from app.api.schemas import SubmissionList, SubmissionPublic
+from app.grading.submit import accept, admit
 
 router = APIRouter(tags=['submissions'])
 MAX_PARTS = 10
@@ -24,7 +24,7 @@ UPLOAD_BODY = {'requestBody': {'required': True, 'content': {'multipart/form-dat
 
 async def read_upload(request, session, max_request):
     """(the form, [(name, bytes)] of its field "files"). Called only once the caller may upload: the body is
-    not parsed before (app.bodylimit bounds it); 413 past max_request, 422 for a text field named files.
+    not parsed before (app.http.bodylimit bounds it); 413 past max_request, 422 for a text field named files.
     The session's connection goes back to the pool while the body arrives (a slow client holds none)."""
     session.commit()
     form = await request.form(max_files=MAX_PARTS, max_fields=MAX_PARTS)

@@ -1,9 +1,9 @@
 """Alembic environment: the URL comes from the caller's config or from the settings."""
 from alembic import context
 
-from app.config import get_settings
-from app.db import make_engine
-from app.models import Base
+from app.core.config import get_settings
+from app.core.db import make_engine
+from app.core.models import Base
 
 url = context.config.get_main_option('sqlalchemy.url') or get_settings().database_url
 engine = make_engine(url)

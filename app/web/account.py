@@ -3,8 +3,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 
-from app.deps import COOKIE, SessionDep
-from app.passwords import MIN_LENGTH, change
+from app.http.deps import COOKIE, SessionDep
+from app.accounts.passwords import MIN_LENGTH, change
 
 from .common import check_csrf, page_user, render
 

@@ -4,13 +4,13 @@ import os
 from fastapi import HTTPException
 from fastapi.templating import Jinja2Templates
 
-from app.access import assignment_or_404, instructor_or_403
-from app.db import aware, utc_text
-from app.deps import COOKIE, csrf_token, user_for_token
+from app.accounts.access import assignment_or_404, instructor_or_403
+from app.core.db import aware, utc_text
+from app.http.deps import COOKIE, csrf_token, user_for_token
 from grader.engine import COMPONENT_NAMES
 from grader.report import notation
 
-templates = Jinja2Templates(directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), 'templates'))
+templates = Jinja2Templates(directory=os.path.join(os.path.dirname(__file__), 'templates'))
 
 
 class SignInRequired(Exception):

@@ -7,19 +7,25 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
-from app import audit, dashboard, passwords, previews, skeletons
-from app.access import (assignment_or_404, course_member_or_404, course_students, instructor_or_403, is_instructor,
+from app.courses import audit, skeletons
+
+from app.reports import dashboard
+
+from app.accounts import passwords
+
+from app.grading import previews
+from app.accounts.access import (assignment_or_404, course_member_or_404, course_students, instructor_or_403, is_instructor,
                          readable_submission)
-from app import deadlines
-from app.courses import create_assignment, settings_problem
-from app.deadlines import terms_for
+from app.courses import terms
+from app.courses.create import create_assignment, settings_problem
+from app.courses.terms import terms_for
 from app.api.skeleton import read_skeleton
-from app.bodylimit import BodyTooLarge
-from app.deps import SessionDep
-from app.dispatch import requeue
-from app.models import Assignment, Course, RegradeRun, Submission
-from app.roster import enrol, parse_roster
-from app.scores import summarise
+from app.http.bodylimit import BodyTooLarge
+from app.http.deps import SessionDep
+from app.grading.dispatch import requeue
+from app.core.models import Assignment, Course, RegradeRun, Submission
+from app.courses.roster import enrol, parse_roster
+from app.reports.scores import summarise
 from grader.catalog import PROFILES
 
 from .charts import histogram_svg, pass_rate_svg, timeline_svg
@@ -41,7 +47,7 @@ def _queue_depth(settings):
 def _dashboard(request, session, user, assignment, status_code=200, **extra):
     students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
-    roster = summarise(students, subs, deadlines.schedule(session, assignment))
+    roster = summarise(students, subs, terms.schedule(session, assignment))
     ids = {u.email: u.id for u in students}
     for row in roster:
         row['id'] = ids[row['email']]
@@ -54,7 +60,7 @@ def _dashboard(request, session, user, assignment, status_code=200, **extra):
     counts = dict(session.execute(select(Submission.status, func.count()).where(
         Submission.assignment_id == assignment.id).group_by(Submission.status)).all())
     return render(request, 'dashboard.html', user, status_code=status_code, assignment=assignment, roster=roster,
-                  profiles=sorted(PROFILES), extensions=deadlines.extensions(session, assignment),
+                  profiles=sorted(PROFILES), extensions=terms.extensions(session, assignment),
                   histogram=histogram_svg(dashboard.histogram(bests, max_score),
                                           'Best scores of %d students' % len(bests)),
                   pass_rates=pass_rate_svg(rates, 'Pass rate per check, latest graded submission of each student'),
@@ -97,7 +103,7 @@ def extension(slug: str, student_id: int, request: Request, session: SessionDep,
     user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
     student = course_member_or_404(session, assignment, student_id)
     if action == 'revoke':
-        deadlines.revoke(session, assignment, student.id, user.id)
+        terms.revoke(session, assignment, student.id, user.id)
     else:
         try:
             due, late = _moment(due_at), _moment(late_due_at)
@@ -105,7 +111,7 @@ def extension(slug: str, student_id: int, request: Request, session: SessionDep,
             return _history(request, session, user, assignment, student, status_code=422,
                             extension_error='a date is not a date', typed=(due_at, late_due_at))
         try:
-            deadlines.grant(session, assignment, student.id, due, late, user.id)
+            terms.grant(session, assignment, student.id, due, late, user.id)
         except ValueError as exc:
             session.rollback()
             return _history(request, session, user, assignment, student, status_code=422, extension_error=str(exc),
@@ -217,7 +223,7 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     changed = ['%s: %s → %s' % (k, before[k], v) for k, v in _settings_view(assignment).items() if before[k] != v]
     if changed:
         audit.record(session, 'settings changed', user.id, assignment=assignment, detail='; '.join(changed))
-    deadlines.mark_late(session, assignment)
+    terms.mark_late(session, assignment)
     session.commit()
     return _dashboard(request, session, user, assignment, settings_saved=True)
 
@@ -279,13 +285,13 @@ def extensions_import(slug: str, request: Request, session: SessionDep, csrf: An
     """Many extensions at once (an accommodation list): all of them, or none when a line is refused."""
     user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
     try:
-        rows = deadlines.parse_extensions(extensions)
+        rows = terms.parse_extensions(extensions)
         students = [_member(session, assignment, email, n) for n, (email, _, _) in enumerate(rows, start=2)]
     except ValueError as exc:
         return _dashboard(request, session, user, assignment, status_code=422, extensions_error=str(exc),
                           extensions_text=extensions)
     for student, (_, due, late) in zip(students, rows):
-        deadlines.grant(session, assignment, student.id, due, late, user.id)
+        terms.grant(session, assignment, student.id, due, late, user.id)
     session.commit()
     return _dashboard(request, session, user, assignment, extensions_saved=len(rows))
 

@@ -7,20 +7,20 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from app.access import assignment_or_404, is_instructor, member_or_403, readable_submission
-from app.accounts import authenticate, issue_token
+from app.accounts.access import assignment_or_404, is_instructor, member_or_403, readable_submission
+from app.accounts.signin import authenticate, issue_token
 from app.api.submissions import read_upload
-from app.bodylimit import BodyTooLarge
-from app.config import secret_key
-from app.deps import COOKIE, SessionDep
-from app.security import token_digest
-from app.leaderboard import pseudonym, standings
-from app.models import ApiToken, Assignment, Course, Membership, Submission, User
-from app.deadlines import terms_for
-from app.results import details_hidden
-from app.submit import accept, admit, closed, uploads_left
-from app.throttle import describe_wait
-from app.uploads import ALLOWED_SUFFIXES
+from app.http.bodylimit import BodyTooLarge
+from app.core.config import secret_key
+from app.http.deps import COOKIE, SessionDep
+from app.accounts.security import token_digest
+from app.reports.leaderboard import pseudonym, standings
+from app.core.models import ApiToken, Assignment, Course, Membership, Submission, User
+from app.courses.terms import terms_for
+from app.reports.feedback import details_hidden
+from app.grading.submit import accept, admit, closed, uploads_left
+from app.core.throttle import describe_wait
+from app.grading.uploads import ALLOWED_SUFFIXES
 from grader.catalog import PROFILES
 
 from .common import check_csrf, page_user, render

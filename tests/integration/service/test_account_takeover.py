@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
-from app.admin import main as admin_main
-from app.models import Assignment, AuditEvent, Course, Membership, User
-from app.security import hash_password
+from app.cli.admin import main as admin_main
+from app.core.models import Assignment, AuditEvent, Course, Membership, User
+from app.accounts.security import hash_password
 from tests.integration.service.conftest import sessions, token
 from tests.integration.service.test_pages_http import browser_like
 
@@ -190,8 +190,8 @@ def old_database(tmp_path, revision, courses, users):
     [(id, email, role)]."""
     from alembic import command
 
-    from app.db import make_engine
-    from app.migrate import alembic_config
+    from app.core.db import make_engine
+    from app.cli.migrate import alembic_config
     url = 'sqlite:///%s' % (tmp_path / 'old.sqlite')
     command.upgrade(alembic_config(url), revision)
     engine = make_engine(url)
@@ -207,7 +207,7 @@ def old_database(tmp_path, revision, courses, users):
 
 
 def test_the_migration_gives_a_home_course_only_to_students_of_exactly_one_course(tmp_path):
-    from app.migrate import upgrade
+    from app.cli.migrate import upgrade
     url, engine = old_database(tmp_path, '0005', [(1, 'a'), (2, 'b')],
                                [(1, 'one@x', 'student'), (2, 'two@x', 'student'), (3, 'ta@x', 'student'),
                                 (4, 'none@x', 'student'), (5, 'root@x', 'admin')])
@@ -225,7 +225,7 @@ def test_the_migration_gives_a_home_course_only_to_students_of_exactly_one_cours
 
 
 def test_the_migration_counts_a_roster_password_as_shown_until_its_holder_changed_it(tmp_path):
-    from app.migrate import upgrade
+    from app.cli.migrate import upgrade
     url, engine = old_database(tmp_path, '0006', [(1, 'a')], [(uid, '%d@x' % uid, 'student') for uid in (1, 2, 3)])
     with engine.begin() as conn:
         conn.execute(text('INSERT INTO account_homes (user_id, course_id) VALUES (1, 1), (2, 1)'))

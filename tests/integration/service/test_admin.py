@@ -8,10 +8,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.admin import main
-from app.migrate import upgrade
-from app.models import Assignment, AuditEvent, Course, Membership, User
-from app.security import verify_password
+from app.cli.admin import main
+from app.cli.migrate import upgrade
+from app.core.models import Assignment, AuditEvent, Course, Membership, User
+from app.accounts.security import verify_password
 from tests.conftest import ROOT
 from tests.integration.service.conftest import sessions
 

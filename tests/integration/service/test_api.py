@@ -7,7 +7,7 @@ import zipfile
 import httpx
 import pytest
 
-from app.db import make_engine, make_sessionmaker
+from app.core.db import make_engine, make_sessionmaker
 from tests.conftest import read_submission
 from tests.integration.service.conftest import token
 
@@ -104,7 +104,7 @@ def test_instructor_scores_best_latest_late_penalty_and_csv(api, service_env):
 
     from sqlalchemy import select
 
-    from app.models import Assignment, Submission, User
+    from app.core.models import Assignment, Submission, User
     Session = make_sessionmaker(make_engine(service_env['AG_DATABASE_URL']))
     with Session() as session:
         a = session.scalars(select(Assignment).where(Assignment.slug == 'convnet')).one()

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.admin import main as admin
-from app.models import AuditEvent, User
+from app.cli.admin import main as admin
+from app.core.models import AuditEvent, User
 from tests.integration.service.conftest import sessions, token
 from tests.integration.service.test_pages_http import browser_like
 from tests.integration.service.test_rules import V1, graded_row

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from alembic import command
 
-from app.config import Settings
-from app.db import make_engine, make_sessionmaker
-from app.migrate import alembic_config, upgrade
-from app.models import Assignment, Course, Submission, User
-from app.throttle import describe_wait, take, wait_s
+from app.core.config import Settings
+from app.core.db import make_engine, make_sessionmaker
+from app.cli.migrate import alembic_config, upgrade
+from app.core.models import Assignment, Course, Submission, User
+from app.core.throttle import describe_wait, take, wait_s
 from worker.sweeper import stuck, sweep
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
@@ -121,8 +121,8 @@ def test_a_send_that_fails_leaves_the_row_for_the_sweeper(Session):
 
 
 def test_a_regrade_starts_a_fresh_count_of_lost_workers_but_a_sweep_does_not(Session):
-    from app.dispatch import requeue
-    from worker.claims import claim
+    from app.grading.dispatch import requeue
+    from app.grading.claims import claim
     ids = rows(Session)
     with Session() as s:
         graded = s.get(Submission, ids['old graded'])

@@ -6,10 +6,10 @@ from alembic import command
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from app.db import make_engine, make_sessionmaker
-from app.migrate import alembic_config, upgrade
-from app.models import ApiToken, Assignment, CheckResult, Course, Submission, User
-from app.security import hash_password, new_token, token_digest, verify_password
+from app.core.db import make_engine, make_sessionmaker
+from app.cli.migrate import alembic_config, upgrade
+from app.core.models import ApiToken, Assignment, CheckResult, Course, Submission, User
+from app.accounts.security import hash_password, new_token, token_digest, verify_password
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.models import Submission, User
+from app.core.models import Submission, User
 from tests.integration.service.conftest import sessions, token
 from tests.integration.service.test_pages_http import browser_like
 from tests.integration.service.test_rules import V1, graded_row, set_assignment, upload
@@ -148,10 +148,10 @@ def test_two_instructors_granting_at_once_both_succeed_on_postgresql(fresh_postg
     """The second grant waits for the first's transaction, then replaces its dates: no unique-key error."""
     import threading
 
-    from app.deadlines import grant, terms_for
-    from app.migrate import upgrade
-    from app.models import Assignment
-    from app.seed import seed
+    from app.courses.terms import grant, terms_for
+    from app.cli.migrate import upgrade
+    from app.core.models import Assignment
+    from app.cli.seed import seed
     upgrade(fresh_postgres)
     Session = sessions({'AG_DATABASE_URL': fresh_postgres})
     with Session() as session:

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from app.config import Settings
-from app.db import aware
-from app.dispatch import requeue
-from app.models import Assignment, CheckResult, Submission
+from app.core.config import Settings
+from app.core.db import aware
+from app.grading.dispatch import requeue
+from app.core.models import Assignment, CheckResult, Submission
 from tests.conftest import ROOT, read_submission
 from tests.integration.service.conftest import free_port, queued_ids
 from tests.integration.service.test_worker import add_submission, wait_for

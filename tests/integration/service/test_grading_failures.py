@@ -6,9 +6,9 @@ import os
 import pytest
 from sqlalchemy import select
 
-from app.config import Settings
-from app.models import Assignment, CheckResult, Submission
-from app.storage import Storage
+from app.core.config import Settings
+from app.core.models import Assignment, CheckResult, Submission
+from app.core.storage import Storage
 from tests.attacks import corpus
 from tests.integration.service.test_worker import add_submission, wait_for
 from worker.celery_app import create_app

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.models import Assignment
+from app.core.models import Assignment
 from tests.conftest import ROOT, read_submission
 from tests.integration.service.conftest import sessions
 from tests.submissions import bugs, contract

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.models import Assignment, CheckResult, Course, Submission, User
+from app.core.models import Assignment, CheckResult, Course, Submission, User
 from tests.integration.service.conftest import sessions
 from tests.integration.service.test_rules import graded_row, set_assignment
 
@@ -225,7 +225,7 @@ def test_sign_in_from_another_site_is_refused(api):
 
 def test_an_over_long_user_name_is_no_bucket_key(api, service_env):
     """Red-team pass: a 900 000-character user name was stored as a throttle key."""
-    from app.models import Throttle
+    from app.core.models import Throttle
     r = httpx.post(api + '/api/v1/auth/token', data={'username': 'x' * 900_000, 'password': 'nope'})
     assert r.status_code == 401
     with sessions(service_env)() as session:

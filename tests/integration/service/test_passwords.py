@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from app.models import Course, Membership, User
-from app.security import hash_password
+from app.core.models import Course, Membership, User
+from app.accounts.security import hash_password
 from tests.integration.service.conftest import sessions
 from tests.integration.service.test_pages_http import browser_like
 

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.models import Assignment, CheckResult, Submission, User
-from app.security import hash_password
+from app.core.models import Assignment, CheckResult, Submission, User
+from app.accounts.security import hash_password
 from tests.integration.service.conftest import queued_ids, sessions, token
 
 pytestmark = pytest.mark.slow

@@ -19,8 +19,8 @@ def class_with_a_copy(api, service_env):
 
     from sqlalchemy import select
 
-    from app.models import Course, Membership, User
-    from app.security import hash_password
+    from app.core.models import Course, Membership, User
+    from app.accounts.security import hash_password
     from tests.integration.service.conftest import sessions
     with sessions(service_env)() as session:
         course = session.scalars(select(Course).where(Course.slug == 'demo')).one()

@@ -5,7 +5,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.models import Assignment, AuditEvent, Course
+from app.core.models import Assignment, AuditEvent, Course
 from grader.catalog import PROFILES
 from tests.integration.service.conftest import sessions, token
 from tests.integration.service.test_admin import admin
@@ -68,8 +68,8 @@ def test_rest_refuses_what_the_profile_cannot_serve_and_keeps_what_it_can(api, s
 
 
 def test_only_the_courses_instructors_set_it(api, service_env):
-    from app.models import Membership, User
-    from app.security import hash_password
+    from app.core.models import Membership, User
+    from app.accounts.security import hash_password
     from datetime import datetime, timezone
     with sessions(service_env)() as session:               # an instructor of another course
         other = Course(slug='other', title='Other')
@@ -126,7 +126,7 @@ def test_the_dashboard_form_and_a_profile_change_that_would_break_the_skeleton(a
 
 
 def test_the_cli_sets_or_refuses_a_skeleton(tmp_path):
-    from app.migrate import upgrade
+    from app.cli.migrate import upgrade
     url = 'sqlite:///%s' % (tmp_path / 'grader.sqlite')
     upgrade(url)
     assert admin(url, 'add-course', 'c', 'Course')[0] == 0
@@ -159,8 +159,8 @@ def test_migration_0008_adds_empty_skeletons_and_goes_back(empty_db):
     from alembic import command
     from sqlalchemy import text
 
-    from app.db import make_engine
-    from app.migrate import alembic_config, upgrade
+    from app.core.db import make_engine
+    from app.cli.migrate import alembic_config, upgrade
     command.upgrade(alembic_config(empty_db), '0007')
     engine = make_engine(empty_db)
     with engine.begin() as conn:

@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from app.config import Settings
-from app.db import make_engine, make_sessionmaker
-from app.migrate import upgrade
-from app.models import Assignment, CheckResult, Course, Submission, User
-from app.security import hash_password
-from app.storage import Storage
+from app.core.config import Settings
+from app.core.db import make_engine, make_sessionmaker
+from app.cli.migrate import upgrade
+from app.core.models import Assignment, CheckResult, Course, Submission, User
+from app.accounts.security import hash_password
+from app.core.storage import Storage
 from grader.cifar import write_cifar10
 from grader.datasets import synthetic_pixels
 from grader.owner import stat_field

@@ -4,7 +4,7 @@ import csv
 import io
 from datetime import datetime, timezone
 
-from app.audit import COLUMNS, to_csv
+from app.courses.audit import COLUMNS, to_csv
 
 
 def test_typed_text_stays_one_cell_and_no_formula():

@@ -8,10 +8,10 @@ from fastapi import FastAPI, File, UploadFile
 from fastapi.params import File as FileParam
 from fastapi.routing import APIRoute
 
-from app.bodylimit import MULTIPART_FRAMING, cap
-from app.config import Settings
+from app.http.bodylimit import MULTIPART_FRAMING, cap
+from app.core.config import Settings
 from app.main import create_app
-from app.uploads import MAX_ZIP_MEMBERS, UploadError, graded_source
+from app.grading.uploads import MAX_ZIP_MEMBERS, UploadError, graded_source
 from grader import archive
 from tests.integration.service.crafted_zips import (MIB, corrupt_stream, declare_size, directory_flood,
                                                     mark_encrypted, one_member, streamed_member)
@@ -93,5 +93,5 @@ def test_corrupt_archives_are_refused_with_a_reason():
 @pytest.mark.parametrize('value, length', [(b'1024', 1024), (b'', None), (b'12a', None), (b'-1', None),
                                            (b'9' * 40, None)])
 def test_a_content_length_that_is_no_number_is_counted_not_trusted(value, length):
-    from app.bodylimit import declared_length
+    from app.http.bodylimit import declared_length
     assert declared_length({'headers': [(b'content-length', value)]}) == length

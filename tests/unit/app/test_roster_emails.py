@@ -2,7 +2,7 @@
 names its folders after addresses: unzipped, it wrote outside the target folder."""
 import pytest
 
-from app.roster import parse_email
+from app.courses.roster import parse_email
 
 
 @pytest.mark.parametrize('text', ['../../../../tmp/pwn@x.org', 'a\\b@x.org', 'tab\there@x.org', 'nul\x00@x.org',

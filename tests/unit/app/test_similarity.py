@@ -2,7 +2,7 @@
 import random
 import re
 
-from app.similarity import rank, shared_lines, tokens
+from app.reports.similarity import rank, shared_lines, tokens
 
 SKELETON = '''import torch
 
@@ -103,7 +103,7 @@ def test_shared_lines_point_at_the_copied_region():
 
 def all_grams(source):
     """Every k-gram hash of a source (not only those the winnowing keeps)."""
-    from app.similarity import _code, _rolling
+    from app.reports.similarity import _code, _rolling
     return set(_rolling([_code(t) for t, _ in tokens(source)]))
 
 
@@ -112,8 +112,8 @@ def test_the_hashes_are_the_same_in_every_process():
     import subprocess
     import sys
 
-    from app.similarity import fingerprints
-    code = 'from tests.unit.app.test_similarity import student; from app.similarity import fingerprints; ' \
+    from app.reports.similarity import fingerprints
+    code = 'from tests.unit.app.test_similarity import student; from app.reports.similarity import fingerprints; ' \
            'print(sorted(fingerprints(student(5)).items())[:5])'
     runs = {subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
                            env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ('1', '2')}
@@ -122,7 +122,7 @@ def test_the_hashes_are_the_same_in_every_process():
 
 def test_what_one_file_may_cost_is_bounded():
     """Red-team pass: a 2 MiB file of short tokens took 13 s and 340 MiB, and every file stayed in the cache."""
-    from app import similarity
+    from app.reports import similarity
     flood = 'x=1\n' * 200_000
     assert len(similarity.tokens(flood)) == similarity.MAX_TOKENS
     similarity.fingerprints(flood)

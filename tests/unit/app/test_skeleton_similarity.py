@@ -1,7 +1,7 @@
 """The similarity report leaves out a stored skeleton's boilerplate, even where the class is too small to show it."""
 from types import SimpleNamespace
 
-from app.similarity import rank, skeleton_code
+from app.reports.similarity import rank, skeleton_code
 from grader.skeleton import boilerplate
 from tests.unit.app.test_similarity import SKELETON, student
 

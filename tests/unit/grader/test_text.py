@@ -7,7 +7,7 @@ import json
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.scores import to_csv
+from app.reports.scores import to_csv
 from grader.catalog import get_profile
 from grader.engine import zero
 from grader.report import CheckResult, Report

@@ -5,7 +5,7 @@ import time
 from sqlalchemy import case, update
 from sqlalchemy.exc import IntegrityError
 
-from app.models import Throttle
+from app.core.models import Throttle
 
 
 def _level(capacity, per_second, now):

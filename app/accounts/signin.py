@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 from fastapi import HTTPException
 from sqlalchemy import select
 
-from app.models import ApiToken, User
-from app.security import new_token, verify_password
-from app.throttle import describe_wait, retry_after, take, wait_s
+from app.core.models import ApiToken, User
+from app.accounts.security import new_token, verify_password
+from app.core.throttle import describe_wait, retry_after, take, wait_s
 
 
 def _buckets(settings, client, email):

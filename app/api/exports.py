@@ -8,13 +8,13 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import select
 
-from app import audit
-from app.access import assignment_or_404, course_students, instructor_or_403
-from app.deadlines import schedule
-from app.deps import CurrentUser, SessionDep
-from app.models import Submission, User
-from app.results import gradescope_json
-from app.scores import effective_score, summarise, to_csv
+from app.courses import audit
+from app.accounts.access import assignment_or_404, course_students, instructor_or_403
+from app.courses.terms import schedule
+from app.http.deps import CurrentUser, SessionDep
+from app.core.models import Submission, User
+from app.reports.feedback import gradescope_json
+from app.reports.scores import effective_score, summarise, to_csv
 
 router = APIRouter(tags=['scores'])
 

@@ -3,7 +3,7 @@ import math
 from collections import Counter
 from datetime import timedelta
 
-from app.db import aware
+from app.core.db import aware
 
 
 def histogram(scores, max_score, bins=10):

@@ -5,13 +5,13 @@ from datetime import datetime, timezone
 from fastapi import HTTPException
 from sqlalchemy import select
 
-from app.access import member_or_403
-from app.deadlines import terms_for
-from app.dispatch import requeue
-from app.models import Submission
-from app.storage import Storage
-from app.throttle import describe_wait, retry_after, state, take
-from app.uploads import GRADED_FILE, UploadError, graded_source
+from app.accounts.access import member_or_403
+from app.courses.terms import terms_for
+from app.grading.dispatch import requeue
+from app.core.models import Submission
+from app.core.storage import Storage
+from app.core.throttle import describe_wait, retry_after, state, take
+from app.grading.uploads import GRADED_FILE, UploadError, graded_source
 
 
 def _bucket(user, assignment):
@@ -26,7 +26,7 @@ def uploads_left(session, user, assignment):
 
 
 def closed(role, terms, now):
-    """Students submit until their late due date (app.deadlines); instructors always."""
+    """Students submit until their late due date (app.courses.terms); instructors always."""
     return role == 'student' and terms.is_closed(now)
 
 

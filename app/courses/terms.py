@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app import audit
-from app.db import aware, utc_text
-from app.access import emails_of
-from app.models import Extension, Submission
-from app.roster import csv_rows
+from app.courses import audit
+from app.core.db import aware, utc_text
+from app.accounts.access import emails_of
+from app.core.models import Extension, Submission
+from app.courses.roster import csv_rows
 
 
 INSERTS = {'postgresql': postgresql_insert, 'sqlite': sqlite_insert}

@@ -17,8 +17,8 @@ import zlib
 
 from sqlalchemy import select
 
-from app.access import emails_of
-from app.models import Submission
+from app.accounts.access import emails_of
+from app.core.models import Submission
 
 K, WINDOW = 20, 12                 # tokens per k-gram; window of the winnowing (a match of K+WINDOW-1 is seen)
 MIN_SCORE = 0.25

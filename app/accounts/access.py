@@ -2,7 +2,7 @@
 from fastapi import HTTPException
 from sqlalchemy import select
 
-from app.models import Assignment, Membership, Submission, User
+from app.core.models import Assignment, Membership, Submission, User
 
 
 def course_role(session, user, course_id):

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from app.db import aware
+from app.core.db import aware
 from grader.text import one_line
 
 CSV_COLUMNS = ('email', 'name', 'best', 'latest', 'max_score', 'submissions', 'last_submitted', 'late',
@@ -10,7 +10,7 @@ CSV_COLUMNS = ('email', 'name', 'best', 'latest', 'max_score', 'submissions', 'l
 
 
 def effective_score(sub, terms):
-    """A graded submission's score under its owner's terms (app.deadlines): penalty until late_due_at, 0 after.
+    """A graded submission's score under its owner's terms (app.courses.terms): penalty until late_due_at, 0 after.
 
     A submission being regraded keeps its last score until the new one replaces it."""
     if sub.score is None:
@@ -25,7 +25,7 @@ def effective_score(sub, terms):
 
 def summarise(students, submissions, schedule):
     """students: Users; submissions: their Submission rows for one assignment; schedule: its
-    app.deadlines.Schedule -> one dict per student."""
+    app.courses.terms.Schedule -> one dict per student."""
     by_owner = {}
     for sub in sorted(submissions, key=lambda s: (s.requested_at, s.id)):
         by_owner.setdefault(sub.owner_id, []).append(sub)

@@ -2,7 +2,7 @@
 import functools
 import hashlib
 
-from app import audit
+from app.courses import audit
 from grader import skeleton
 from grader.catalog import PROFILES
 

@@ -4,10 +4,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app.dispatch import queue_for
-from app import audit
-from app.models import Assignment, RegradeItem, RegradeRun, Submission, User
-from app.persist import save_report
+from app.grading.dispatch import queue_for
+from app.courses import audit
+from app.core.models import Assignment, RegradeItem, RegradeRun, Submission, User
+from app.grading.persist import save_report
 from grader.report import Report
 
 

@@ -1,14 +1,14 @@
 """A submission row as the API shows it: details hidden until due where asked, Gradescope results.json."""
 from datetime import datetime, timezone
 
-from app.db import aware
-from app.schemas import CheckPublic, SubmissionPublic
+from app.core.db import aware
+from app.api.schemas import CheckPublic, SubmissionPublic
 from grader.report import CheckResult, Report
 
 
 def details_hidden(assignment, terms, instructor, now=None):
     """Students see check details of such an assignment only after the submission owner's due date (terms:
-    app.deadlines, an extension moves it); instructors always."""
+    app.courses.terms, an extension moves it); instructors always."""
     now = now or datetime.now(timezone.utc)
     return bool(not instructor and assignment.details_after_due and terms.due_at and now < terms.due_at)
 

@@ -7,10 +7,10 @@ Either way every other session of the account is signed out.
 from fastapi import HTTPException
 from sqlalchemy import delete, select
 
-from app import audit
-from app.accounts import authenticate
-from app.models import AccountHome, ApiToken, IssuedPassword, Membership
-from app.security import hash_generated, hash_password, random_password, token_digest
+from app.courses import audit
+from app.accounts.signin import authenticate
+from app.core.models import AccountHome, ApiToken, IssuedPassword, Membership
+from app.accounts.security import hash_generated, hash_password, random_password, token_digest
 
 MIN_LENGTH, MAX_LENGTH = 10, 200
 

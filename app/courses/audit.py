@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app.db import aware
-from app.access import emails_of
-from app.models import Assignment, AuditEvent
-from app.scores import cell
+from app.core.db import aware
+from app.accounts.access import emails_of
+from app.core.models import Assignment, AuditEvent
+from app.reports.scores import cell
 
 
 def record(session, action, actor_id=None, course_id=None, assignment=None, subject_id=None, detail=''):

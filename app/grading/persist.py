@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete
 
-from app.models import CheckResult
+from app.core.models import CheckResult
 
 TEXT_LIMIT = 8000        # characters of a message, an output or an error kept (the grader cuts well below)
 

@@ -2,8 +2,8 @@
 import uuid
 from datetime import datetime, timezone
 
-from app.models import Assignment, RegradeItem, RegradeRun, Submission
-from app.persist import save_report
+from app.core.models import Assignment, RegradeItem, RegradeRun, Submission
+from app.grading.persist import save_report
 
 
 class Attempt:

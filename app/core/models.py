@@ -53,7 +53,7 @@ class Membership(Base):
 
 class AccountHome(Base):
     """The course whose roster made an account: its instructors may issue the account a new password while it
-    is a student of their courses only (app.passwords). Accounts the operator made have none."""
+    is a student of their courses only (app.accounts.passwords). Accounts the operator made have none."""
     __tablename__ = 'account_homes'
     user_id: Mapped[int] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'))
@@ -62,7 +62,7 @@ class AccountHome(Base):
 class IssuedPassword(Base):
     """An account whose password the service made up and showed to someone (a course's instructor, through its
     roster or a reset; the operator: no course), not yet replaced by its holder. Another course enrolling it
-    gives it a new password instead (app.roster), so what one course was shown never opens another's."""
+    gives it a new password instead (app.courses.roster), so what one course was shown never opens another's."""
     __tablename__ = 'issued_passwords'
     user_id: Mapped[int] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
     course_id: Mapped[Optional[int]] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'))

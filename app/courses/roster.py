@@ -5,9 +5,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app import audit, passwords
-from app.models import AccountHome, IssuedPassword, Membership, User
-from app.security import hash_generated, random_password
+from app.courses import audit
+
+from app.accounts import passwords
+from app.core.models import AccountHome, IssuedPassword, Membership, User
+from app.accounts.security import hash_generated, random_password
 
 
 def parse_email(text):

@@ -1,0 +1,1 @@
+"""People: signing in, passwords and tokens, who may do what in a course."""

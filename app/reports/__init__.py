@@ -1,0 +1,1 @@
+"""Reading graded rows: what a student sees, score summaries, dashboard numbers, the leaderboard, similarity."""
