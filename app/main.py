@@ -1,4 +1,6 @@
-"""create_app(): the FastAPI application (REST under /api/v1, health checks, JSON errors)."""
+"""create_app(): the FastAPI application (REST under /api/v1, the pages, health checks, errors as JSON or a page).
+
+Served as `uvicorn app.main:app_from_env --factory`."""
 import os
 from urllib.parse import quote
 
@@ -9,48 +11,51 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as AnyHTTPException
 
-from app.api import auth, extensions, regrade, exports as scores, skeleton, submissions
-from app.http.bodylimit import BodyLimit
+from app.api import auth, exports, extensions, regrade, skeleton, submissions
 from app.core.config import get_settings
 from app.core.db import make_engine, make_sessionmaker
-from app.web import account, instructor, similarity_pages as similarity, student
+from app.core.errors import DomainError
+from app.grading.sender import Sender
+from app.http.bodylimit import BodyLimit
+from app.http.errors import as_http
+from app.web import account, instructor, similarity_pages, student
 from app.web.common import SignInRequired, render
 
 HEADINGS = {401: 'Please sign in', 403: 'Not for you', 404: 'Not found', 409: 'Not yet', 413: 'Too large',
             422: 'Not accepted', 429: 'Slow down'}
 
 
-def _enqueue(submission_id, queue='cpu'):
-    from worker.enqueue import enqueue_grading
-    enqueue_grading(submission_id, queue)
-
-
-def _enqueue_preview(item_id, queue='cpu'):
-    from worker.enqueue import enqueue_preview
-    enqueue_preview(item_id, queue)
-
-
-def create_app(settings=None, enqueue=_enqueue, enqueue_preview=_enqueue_preview):
+def create_app(settings=None, send_grading=None, send_preview=None):
+    """send_grading(submission_id, queue) and send_preview(item_id, queue) put a task on the broker; by default
+    app.grading.sender sends them by name to the settings' broker (tests may pass stand-ins)."""
     settings = settings or get_settings()
     app = FastAPI(title='convnet-autograder', version='0.1.0')
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
-    app.state.enqueue = enqueue
-    app.state.enqueue_preview = enqueue_preview
-    for router in (auth.router, submissions.router, scores.router, regrade.router, extensions.router,
+    sender = Sender(settings.broker_url)
+    app.state.send_grading = send_grading or sender.grading
+    app.state.send_preview = send_preview or sender.preview
+    for router in (auth.router, submissions.router, exports.router, regrade.router, extensions.router,
                    skeleton.router):
         app.include_router(router, prefix='/api/v1')
 
     app.include_router(student.router)
     app.include_router(instructor.router)
     app.include_router(account.router)
-    app.include_router(similarity.router)
+    app.include_router(similarity_pages.router)
     app.mount('/static', StaticFiles(directory=os.path.join(os.path.dirname(__file__), 'web', 'static')), name='static')
     app.add_middleware(BodyLimit, settings=settings)
 
     @app.exception_handler(AnyHTTPException)             # FastAPI's and Starlette's own (body parsing, 404, 405)
     async def http_error(request: Request, exc: AnyHTTPException):
+        return error_answer(request, exc)
+
+    @app.exception_handler(DomainError)                  # refused by the rules (app.core.errors)
+    async def domain_error(request: Request, exc: DomainError):
+        return error_answer(request, as_http(exc))
+
+    def error_answer(request, exc):
         if request.url.path.startswith('/api/'):
             return JSONResponse({'error': exc.detail}, status_code=exc.status_code, headers=exc.headers)
         response = render(request, 'error.html', status_code=exc.status_code, message=exc.detail,

@@ -19,7 +19,7 @@ import torch  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from app.core.db import aware, make_engine, make_sessionmaker  # noqa: E402
-from app.core.models import CheckResult, Submission  # noqa: E402
+from app.core.models import CheckRow, Submission  # noqa: E402
 from grader import get_profile, grade  # noqa: E402
 from grader.cifar import write_cifar10  # noqa: E402
 from grader.datasets import synthetic_pixels  # noqa: E402
@@ -88,7 +88,7 @@ def service_figures(data, cifar):
             print('service, %s: %s %.1f / %.0f by %s in %.1f s' % (name, row.status, row.score or 0,
                                                                     row.max_score or 0, row.worker, took))
             with Session() as session:
-                checks = session.scalars(select(CheckResult).where(CheckResult.submission_id == row.id)).all()
+                checks = session.scalars(select(CheckRow).where(CheckRow.submission_id == row.id)).all()
             bad = [c for c in checks if c.status != 'passed']
             print('  %d checks, %d not passed%s' % (len(checks), len(bad), ':' if bad else ''))
             for c in bad[:4]:

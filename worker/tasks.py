@@ -17,7 +17,7 @@ from grader.sandbox import SandboxConfig, SandboxUnavailable
 from grader.text import one_line, traceback_text
 
 from .celery_app import app
-from app.grading.claims import claim, fail, fail_preview, preview_job, save, save_preview
+from app.grading.claims import claim, fail, fail_preview, preview_attempt, save, save_preview
 
 log = logging.getLogger(__name__)
 _sessions = {}
@@ -103,10 +103,10 @@ def _internal_error(exc, what):
     return 'grading stopped on an internal error (%s); an instructor can regrade it' % type(exc).__name__
 
 
-def _grade(settings, job, queue):
-    device = _device(job.device, queue)
-    return grade(Storage(settings.storage_dir).get(job.sha256), get_profile(job.profile), device=device,
-                 skip_slow=not job.training_checks, sandbox=sandbox_config(settings, device),
+def _grade(settings, attempt, queue):
+    device = _device(attempt.device, queue)
+    return grade(Storage(settings.storage_dir).get(attempt.sha256), get_profile(attempt.profile), device=device,
+                 skip_slow=not attempt.training_checks, sandbox=sandbox_config(settings, device),
                  pool=warm_pool(settings), cifar_dir=settings.cifar_dir or None,
                  train_time_limit_s=settings.train_time_limit_s)
 
@@ -118,18 +118,18 @@ def grade_submission(self, submission_id):
     Session = session_factory()
     try:
         with Session() as session:
-            job = claim(session, submission_id, '%s (%s)' % (self.request.hostname or 'worker', _queue(self)),
+            attempt = claim(session, submission_id, '%s (%s)' % (self.request.hostname or 'worker', _queue(self)),
                         settings.max_attempts)
     except OperationalError as exc:                    # e.g. the database is locked: try again shortly
         raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
-    if job is None:
+    if attempt is None:
         return 'skipped'
     try:
-        report = _grade(settings, job, _queue(self))
+        report = _grade(settings, attempt, _queue(self))
     except (SandboxUnavailable, DatasetError) as exc:  # ours, not the student's: retry, then say so
         if self.request.retries >= self.max_retries:
             what = 'grading sandbox' if isinstance(exc, SandboxUnavailable) else 'training data'
-            _persist(Session, lambda session: fail(session, submission_id, job, 'the %s is unavailable on this '
+            _persist(Session, lambda session: fail(session, submission_id, attempt, 'the %s is unavailable on this '
                                                    'worker (%s); an instructor can regrade it' % (what, one_line(exc))))
             return 'error'
         raise self.retry(exc=exc, countdown=30)
@@ -137,15 +137,15 @@ def grade_submission(self, submission_id):
         raise
     except BaseException as exc:                       # no exception leaves the row running
         message = _internal_error(exc, 'grading submission %d' % submission_id)
-        _persist(Session, lambda session: fail(session, submission_id, job, message))
+        _persist(Session, lambda session: fail(session, submission_id, attempt, message))
         return 'error'
     try:
-        saved = _persist(Session, lambda session: save(session, submission_id, job, report))
+        saved = _persist(Session, lambda session: save(session, submission_id, attempt, report))
     except (OperationalError,) + SHUTDOWN:             # the database is gone: the sweeper sends the row again
         raise
     except BaseException as exc:                       # a report the database refuses
         message = _internal_error(exc, 'saving submission %d' % submission_id)
-        _persist(Session, lambda session: fail(session, submission_id, job, message))
+        _persist(Session, lambda session: fail(session, submission_id, attempt, message))
         return 'error'
     return 'graded' if saved else 'superseded'
 
@@ -157,13 +157,13 @@ def preview_regrade(self, item_id):
     Session = session_factory()
     try:
         with Session() as session:
-            job = preview_job(session, item_id)
+            attempt = preview_attempt(session, item_id)
     except OperationalError as exc:
         raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
-    if job is None:
+    if attempt is None:
         return 'skipped'
     try:
-        report = _grade(settings, job, _queue(self))
+        report = _grade(settings, attempt, _queue(self))
         _persist(Session, lambda session: save_preview(session, item_id, report))
     except (SandboxUnavailable, DatasetError) as exc:
         if self.request.retries >= self.max_retries:

@@ -1,7 +1,7 @@
 """Who may do what in a course: admins everywhere, instructors in their courses, students their own rows."""
-from fastapi import HTTPException
 from sqlalchemy import select
 
+from app.core.errors import NotAllowed, NotFound
 from app.core.models import Assignment, Membership, Submission, User
 
 
@@ -12,11 +12,11 @@ def course_role(session, user, course_id):
                                                          Membership.course_id == course_id)).first()
 
 
-def member_or_403(session, user, assignment):
-    """The user's role in the assignment's course; 403 for someone not enrolled."""
+def require_member(session, user, assignment):
+    """The user's role in the assignment's course; NotAllowed for someone not enrolled."""
     role = course_role(session, user, assignment.course_id)
     if role is None:
-        raise HTTPException(403, 'you are not enrolled in the course of %s' % assignment.slug)
+        raise NotAllowed('you are not enrolled in the course of %s' % assignment.slug)
     return role
 
 
@@ -29,14 +29,15 @@ def course_students(session, course_id):
         Membership.course_id == course_id, Membership.role == 'student')).all()
 
 
-def course_member_or_404(session, assignment, user_id=None, email=None):
-    """An account (by id or e-mail) enrolled in the assignment's course, else 404 (others are not shown)."""
+def find_course_member(session, assignment, user_id=None, email=None):
+    """An account (by id or e-mail) enrolled in the assignment's course, else NotFound (others are not
+    shown)."""
     query = select(User).join(Membership, Membership.user_id == User.id).where(
         Membership.course_id == assignment.course_id)
     query = query.where(User.id == user_id) if email is None else query.where(User.email == email.strip().lower())
     member = session.scalars(query).first()
     if member is None:
-        raise HTTPException(404, 'no %s in the course of %s' % (email or 'student %s' % user_id, assignment.slug))
+        raise NotFound('no %s in the course of %s' % (email or 'student %s' % user_id, assignment.slug))
     return member
 
 
@@ -46,22 +47,23 @@ def emails_of(session, user_ids):
     return dict(session.execute(select(User.id, User.email).where(User.id.in_(ids))).all()) if ids else {}
 
 
-def assignment_or_404(session, slug):
+def find_assignment(session, slug):
     assignment = session.scalars(select(Assignment).where(Assignment.slug == slug)).first()
     if assignment is None:
-        raise HTTPException(404, 'no assignment %r' % slug)
+        raise NotFound('no assignment %r' % slug)
     return assignment
 
 
-def instructor_or_403(session, user, assignment, what):
+def require_instructor(session, user, assignment, what):
     if not is_instructor(session, user, assignment.course_id):
-        raise HTTPException(403, 'only the course\'s instructors %s' % what)
+        raise NotAllowed('only the course\'s instructors %s' % what)
 
 
 def readable_submission(session, user, submission_id):
-    """(submission, assignment) that the user owns or teaches, else 404 (never 403: ids are not revealed)."""
+    """(submission, assignment) that the user owns or teaches, else NotFound (never NotAllowed: ids are not
+    revealed)."""
     sub = session.get(Submission, submission_id)
     assignment = session.get(Assignment, sub.assignment_id) if sub else None
     if sub is None or (sub.owner_id != user.id and not is_instructor(session, user, assignment.course_id)):
-        raise HTTPException(404, 'no submission %d' % submission_id)
+        raise NotFound('no submission %d' % submission_id)
     return sub, assignment

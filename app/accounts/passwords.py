@@ -4,9 +4,9 @@ There is no e-mail: a forgotten password is replaced by an instructor of the cou
 it is a student of that instructor's courses only) or by an admin, who sees the new one once and passes it on.
 Either way every other session of the account is signed out.
 """
-from fastapi import HTTPException
 from sqlalchemy import delete, select
 
+from app.core.errors import Invalid, NotAllowed
 from app.courses import audit
 from app.accounts.signin import authenticate
 from app.core.models import AccountHome, ApiToken, IssuedPassword, Membership
@@ -31,12 +31,12 @@ def new_password_problem(user, current, new, repeat):
 
 
 def change(session, settings, client, user, current, new, repeat, keep_token=None):
-    """Set a new password after checking the current one (behind the wrong-password buckets: 401/429);
-    422 when the new one is refused. Sessions other than keep_token are signed out."""
+    """Set a new password after checking the current one (behind the wrong-password buckets: WrongCredentials,
+    TooMany); Invalid when the new one is refused. Sessions other than keep_token are signed out."""
     authenticate(session, settings, client, user.email, current)
     problem = new_password_problem(user, current, new, repeat)
     if problem:
-        raise HTTPException(422, problem)
+        raise Invalid(problem)
     audit.record(session, 'password changed', user.id, subject_id=user.id)
     _set(session, user, new, keep_token)
 
@@ -64,12 +64,12 @@ def reset_problem(session, actor, account):
 
 
 def reset(session, actor, account, course_id=None):
-    """A new random password for the account (returned, to be shown once); 403 with the reason when not allowed."""
+    """A new random password for the account (returned, to be shown once); NotAllowed with the reason otherwise."""
     problem = reset_problem(session, actor, account)
     if problem:                           # kept: an instructor trying others' accounts shows in the trail
         audit.record(session, 'password reset refused', actor.id, course_id, subject_id=account.id, detail=problem)
         session.commit()
-        raise HTTPException(403, problem)
+        raise NotAllowed(problem)
     return issue(session, account, actor.id, course_id)
 
 

@@ -1,12 +1,12 @@
 """Signing in, shared by the API and the pages: password check behind the wrong-password buckets, tokens."""
 from datetime import datetime, timedelta, timezone
 
-from fastapi import HTTPException
 from sqlalchemy import select
 
+from app.core.errors import TooMany, WrongCredentials
 from app.core.models import ApiToken, User
 from app.accounts.security import new_token, verify_password
-from app.core.throttle import describe_wait, retry_after, take, wait_s
+from app.core.throttle import describe_wait, take, wait_s
 
 
 def _buckets(settings, client, email):
@@ -16,21 +16,20 @@ def _buckets(settings, client, email):
 
 
 def authenticate(session, settings, client, email, password):
-    """The user, or HTTPException 401 (wrong) / 429 (too many wrong ones: not even checked)."""
+    """The user, or WrongCredentials, or TooMany (too many wrong ones: the password is not even checked)."""
     email = email.strip().lower()
     if len(email) > 254:                  # no account has such an address: never a bucket key of that size
-        raise HTTPException(401, 'wrong e-mail or password', {'WWW-Authenticate': 'Bearer'})
+        raise WrongCredentials('wrong e-mail or password')
     buckets = _buckets(settings, client or 'unknown', email)
     wait = max(wait_s(session, *b) for b in buckets)
     if wait:
-        raise HTTPException(429, 'too many wrong passwords: try again in %s' % describe_wait(wait),
-                            retry_after(wait))
+        raise TooMany('too many wrong passwords: try again in %s' % describe_wait(wait), wait)
     user = session.scalars(select(User).where(User.email == email)).first()
     if not verify_password(user.password_hash if user else None, password):
         for b in buckets:
             take(session, *b)
         session.commit()
-        raise HTTPException(401, 'wrong e-mail or password', {'WWW-Authenticate': 'Bearer'})
+        raise WrongCredentials('wrong e-mail or password')
     return user
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import select
 
 from app.courses import audit
-from app.accounts.access import assignment_or_404, course_students, instructor_or_403
+from app.accounts.access import find_assignment, course_students, require_instructor
 from app.courses.terms import schedule
 from app.http.deps import CurrentUser, SessionDep
 from app.core.models import Submission, User
@@ -20,8 +20,8 @@ router = APIRouter(tags=['scores'])
 
 
 def _course_rows(session, user, slug):
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see its scores')
+    assignment = find_assignment(session, slug)
+    require_instructor(session, user, assignment, 'see its scores')
     students = course_students(session, assignment.course_id)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
     return summarise(students, subs, schedule(session, assignment))
@@ -42,8 +42,8 @@ def scores_csv(slug: str, session: SessionDep, user: CurrentUser):
 @router.get('/assignments/{slug}/changes.csv', response_class=PlainTextResponse)
 def changes_csv(slug: str, session: SessionDep, user: CurrentUser):
     """The audit trail of the assignment's course, newest first."""
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see its changes')
+    assignment = find_assignment(session, slug)
+    require_instructor(session, user, assignment, 'see its changes')
     return PlainTextResponse(audit.to_csv(audit.recent(session, assignment.course_id, None)), media_type='text/csv',
                              headers={'Content-Disposition': 'attachment; filename="%s-changes.csv"' % slug})
 
@@ -51,8 +51,8 @@ def changes_csv(slug: str, session: SessionDep, user: CurrentUser):
 @router.get('/assignments/{slug}/gradescope.zip')
 def gradescope_zip(slug: str, session: SessionDep, user: CurrentUser):
     """EMAIL/results.json of each student's best graded submission (late policy applied to pick it)."""
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'export its results')
+    assignment = find_assignment(session, slug)
+    require_instructor(session, user, assignment, 'export its results')
     best, terms = {}, schedule(session, assignment)
     for sub in session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
                                                         Submission.status == 'graded').order_by(Submission.id)):

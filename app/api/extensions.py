@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from app.courses import terms
-from app.accounts.access import assignment_or_404, course_member_or_404, instructor_or_403
+from app.accounts.access import find_assignment, find_course_member, require_instructor
 from app.core.db import aware
 from app.http.deps import CurrentUser, SessionDep
 from app.core.models import Extension, User
@@ -32,8 +32,8 @@ def _row(session, email, extension):
 
 
 def _assignment(session, user, slug):
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'manage extensions')
+    assignment = find_assignment(session, slug)
+    require_instructor(session, user, assignment, 'manage extensions')
     return assignment
 
 
@@ -47,7 +47,7 @@ def list_extensions(slug: str, session: SessionDep, user: CurrentUser):
 @router.put('/assignments/{slug}/extensions/{email}')
 def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep, user: CurrentUser):
     assignment = _assignment(session, user, slug)
-    student = course_member_or_404(session, assignment, email=email)
+    student = find_course_member(session, assignment, email=email)
     try:
         terms.grant(session, assignment, student.id, aware(body.due_at), aware(body.late_due_at), user.id)
     except ValueError as exc:
@@ -62,7 +62,7 @@ def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep,
 @router.delete('/assignments/{slug}/extensions/{email}', status_code=204)
 def delete_extension(slug: str, email: str, session: SessionDep, user: CurrentUser):
     assignment = _assignment(session, user, slug)
-    student = course_member_or_404(session, assignment, email=email)
+    student = find_course_member(session, assignment, email=email)
     terms.revoke(session, assignment, student.id, user.id)
     session.commit()
     return Response(status_code=204)

@@ -1,8 +1,10 @@
-"""Response models of the REST API."""
+"""Response models of the REST API, and a submission row as one."""
 from datetime import datetime
 from typing import Optional
 
 from pydantic import BaseModel
+
+from app.reports.feedback import details_hidden
 
 
 class CheckPublic(BaseModel):
@@ -39,3 +41,18 @@ class SubmissionPublic(BaseModel):
 class SubmissionList(BaseModel):
     data: list[SubmissionPublic]
     count: int
+
+
+def submission_public(sub, assignment, terms, instructor):
+    """A submission row as the API shows it (terms: app.courses.terms, the owner's)."""
+    hide = details_hidden(assignment, terms, instructor)
+    checks = [CheckPublic(id=c.check_id, component=c.component, status='hidden' if hide else c.status,
+                          score=None if hide else c.score, max_score=c.max_score,
+                          error=None if hide else c.error, threshold=None if hide else c.threshold,
+                          message=None if hide else c.message, output=None if hide else c.output,
+                          description=c.description, metric=c.metric, hidden=hide)
+              for c in sub.checks]
+    return SubmissionPublic(id=sub.id, assignment=assignment.slug, status=sub.status, score=sub.score,
+                            max_score=sub.max_score, grader_version=sub.grader_version, attempts=sub.attempts,
+                            late=sub.late, error=sub.error, requested_at=sub.requested_at,
+                            started_at=sub.started_at, finished_at=sub.finished_at, checks=checks)

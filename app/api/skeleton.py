@@ -9,8 +9,9 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.courses import skeletons
-from app.accounts.access import assignment_or_404, instructor_or_403
+from app.accounts.access import find_assignment, require_instructor
 from app.http.deps import CurrentUser, SessionDep
+from app.http.forms import read_skeleton
 
 router = APIRouter(tags=['skeleton'])
 BODY = {'requestBody': {'required': True, 'content': {'multipart/form-data': {'schema': {
@@ -18,23 +19,9 @@ BODY = {'requestBody': {'required': True, 'content': {'multipart/form-data': {'s
 
 
 def _assignment(session, user, slug):
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'set the skeleton')
+    assignment = find_assignment(session, slug)
+    require_instructor(session, user, assignment, 'set the skeleton')
     return assignment
-
-
-async def read_skeleton(request, session):
-    """The bytes of the form's field "file" (the caller was checked before: the body is read only now);
-    413 past skeletons.MAX_BYTES, 422 without a file. Returns (form, bytes)."""
-    session.commit()
-    form = await request.form(max_files=1, max_fields=4)
-    upload = form.get('file')
-    if upload is None or isinstance(upload, str):
-        raise HTTPException(422, 'send the skeleton file as the multipart field "file"')
-    data = await upload.read(skeletons.MAX_BYTES + 1)
-    if len(data) > skeletons.MAX_BYTES:
-        raise HTTPException(413, 'the skeleton is larger than %d bytes' % skeletons.MAX_BYTES)
-    return form, data
 
 
 @router.put('/assignments/{slug}/skeleton', openapi_extra=BODY)

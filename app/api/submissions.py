@@ -6,38 +6,20 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
-from app.accounts.access import assignment_or_404, is_instructor, readable_submission
-from app.http.deps import CurrentUser, SessionDep
-from app.courses.terms import terms_for
+from app.accounts.access import find_assignment, is_instructor, readable_submission
+from app.api.schemas import SubmissionList, SubmissionPublic, submission_public
 from app.core.models import Assignment, Submission
 from app.core.storage import Storage
-from app.reports.feedback import details_hidden, gradescope_json, public
-from app.api.schemas import SubmissionList, SubmissionPublic
+from app.courses.terms import terms_for
 from app.grading.submit import accept, admit
+from app.http.deps import CurrentUser, SessionDep
+from app.http.forms import read_upload
+from app.reports.feedback import details_hidden, gradescope_json
 
 router = APIRouter(tags=['submissions'])
-MAX_PARTS = 10
 UPLOAD_BODY = {'requestBody': {'required': True, 'content': {'multipart/form-data': {'schema': {
     'type': 'object', 'required': ['files'],
     'properties': {'files': {'type': 'array', 'items': {'type': 'string', 'format': 'binary'}}}}}}}}
-
-
-async def read_upload(request, session, max_request):
-    """(the form, [(name, bytes)] of its field "files"). Called only once the caller may upload: the body is
-    not parsed before (app.http.bodylimit bounds it); 413 past max_request, 422 for a text field named files.
-    The session's connection goes back to the pool while the body arrives (a slow client holds none)."""
-    session.commit()
-    form = await request.form(max_files=MAX_PARTS, max_fields=MAX_PARTS)
-    received, total = [], 0
-    for f in form.getlist('files'):
-        if isinstance(f, str):
-            raise HTTPException(422, 'the field "files" holds text: send the files as files (multipart)')
-        data = await f.read(max_request + 1)
-        total += len(data)
-        if total > max_request:
-            raise HTTPException(413, 'the upload is larger than %d bytes' % max_request)
-        received.append((f.filename or '', data))
-    return form, received
 
 
 @router.post('/assignments/{slug}/submissions', status_code=202, openapi_extra=UPLOAD_BODY)
@@ -45,10 +27,10 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
     """Multipart field "files" (the .py or a .zip). The caller and their right to upload are checked before
     the body is read."""
     settings = request.app.state.settings
-    assignment = assignment_or_404(session, slug)
+    assignment = find_assignment(session, slug)
     admit(session, user, assignment, datetime.now(timezone.utc))
     _, received = await read_upload(request, session, settings.upload_max_request_bytes)
-    sub, duplicate = accept(session, settings, request.app.state.enqueue, user, assignment, received)
+    sub, duplicate = accept(session, settings, request.app.state.send_grading, user, assignment, received)
     if duplicate:
         return JSONResponse({'id': sub.id, 'status': sub.status, 'duplicate': True}, status_code=200)
     return JSONResponse({'id': sub.id, 'status': sub.status, 'duplicate': False}, status_code=202,
@@ -58,7 +40,7 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
 @router.get('/submissions/{submission_id}', response_model=SubmissionPublic)
 def read(submission_id: int, session: SessionDep, user: CurrentUser):
     sub, assignment = readable_submission(session, user, submission_id)
-    return public(sub, assignment, terms_for(session, assignment, sub.owner_id),
+    return submission_public(sub, assignment, terms_for(session, assignment, sub.owner_id),
                   is_instructor(session, user, assignment.course_id))
 
 
@@ -92,5 +74,5 @@ def mine(session: SessionDep, user: CurrentUser):
     assignments = {a.id: a for a in session.scalars(select(Assignment).where(
         Assignment.id.in_({s.assignment_id for s in rows})))}
     terms = {a.id: terms_for(session, a, user.id) for a in assignments.values()}
-    data = [public(s, assignments[s.assignment_id], terms[s.assignment_id], False) for s in rows]
+    data = [submission_public(s, assignments[s.assignment_id], terms[s.assignment_id], False) for s in rows]
     return SubmissionList(data=data, count=len(data))

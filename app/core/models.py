@@ -1,4 +1,4 @@
-"""Tables: users and their tokens, courses, assignments, submissions and per-check results."""
+"""Tables: users and their tokens, courses, assignments, submissions and their check rows (table check_results)."""
 from datetime import datetime
 from typing import Optional
 
@@ -135,10 +135,11 @@ class Submission(Base):
     enqueued_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
-    checks: Mapped[list['CheckResult']] = relationship(cascade='all, delete-orphan', order_by='CheckResult.id')
+    checks: Mapped[list['CheckRow']] = relationship(cascade='all, delete-orphan', order_by='CheckRow.id')
 
 
-class CheckResult(Base):
+class CheckRow(Base):
+    """One check of a graded submission as stored (grader.report.CheckResult is the grader's own, in memory)."""
     __tablename__ = 'check_results'
     __table_args__ = (UniqueConstraint('submission_id', 'check_id'),)
     id: Mapped[int] = mapped_column(primary_key=True)

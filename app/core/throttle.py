@@ -58,11 +58,6 @@ def take(session, key, capacity, per_second, now=None):
     return wait_s(session, key, capacity, per_second, now) or 1.0
 
 
-def retry_after(wait):
-    """The Retry-After header of a 429 for a wait in seconds (none for a bucket that never refills)."""
-    return {} if wait == math.inf else {'Retry-After': str(max(1, math.ceil(wait)))}
-
-
 def describe_wait(seconds):
     if seconds == math.inf:
         return 'never'

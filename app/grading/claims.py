@@ -34,10 +34,10 @@ def claim(session, submission_id, worker, max_attempts):
     return Attempt(sub.claim, sub, assignment)
 
 
-def save(session, submission_id, job, report):
+def save(session, submission_id, attempt, report):
     """Store the report if this attempt still holds the claim (a regrade or a newer attempt drops it)."""
     sub = session.get(Submission, submission_id, with_for_update=True)
-    if sub is None or sub.claim != job.claim:
+    if sub is None or sub.claim != attempt.claim:
         return False
     save_report(session, sub, report)
     sub.claim = None
@@ -45,9 +45,9 @@ def save(session, submission_id, job, report):
     return True
 
 
-def fail(session, submission_id, job, message):
+def fail(session, submission_id, attempt, message):
     sub = session.get(Submission, submission_id, with_for_update=True)
-    if sub is None or sub.claim != job.claim:
+    if sub is None or sub.claim != attempt.claim:
         return False
     sub.status, sub.claim, sub.error = 'error', None, message
     sub.finished_at = datetime.now(timezone.utc)
@@ -64,7 +64,7 @@ def fail_preview(session, item_id):
     session.commit()
 
 
-def preview_job(session, item_id):
+def preview_attempt(session, item_id):
     """The Attempt of a regrade item still to grade (no claim: previews never touch the submission), or None."""
     item = session.get(RegradeItem, item_id)
     if item is None or item.status != 'queued':

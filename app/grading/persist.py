@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete
 
-from app.core.models import CheckResult
+from app.core.models import CheckRow
 
 TEXT_LIMIT = 8000        # characters of a message, an output or an error kept (the grader cuts well below)
 
@@ -13,9 +13,9 @@ def _cut(text):
 
 
 def save_report(session, submission, report):
-    session.execute(delete(CheckResult).where(CheckResult.submission_id == submission.id))
+    session.execute(delete(CheckRow).where(CheckRow.submission_id == submission.id))
     for c in report.checks:
-        session.add(CheckResult(submission_id=submission.id, check_id=c.id, component=c.component,
+        session.add(CheckRow(submission_id=submission.id, check_id=c.id, component=c.component,
                                 status=c.status, score=c.score, max_score=c.max_score, error=c.error,
                                 threshold=c.threshold, message=_cut(c.message), output=_cut(c.output),
                                 visibility=c.visibility, description=c.description, metric=c.metric))

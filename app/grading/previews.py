@@ -11,7 +11,9 @@ from app.grading.persist import save_report
 from grader.report import Report
 
 
-def start(session, assignment, user, settings, enqueue_preview):
+def start(session, assignment, user, settings, send):
+    """A new run with an item per graded (or errored) submission, each sent to be graded aside once committed;
+    send(item_id, queue): app.grading.sender.Sender.preview."""
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
                                                     Submission.status.in_(('graded', 'error')))
                            .order_by(Submission.id)).all()
@@ -22,7 +24,7 @@ def start(session, assignment, user, settings, enqueue_preview):
                  detail='%d submissions' % len(run.items))
     session.commit()                                    # items exist before their ids travel
     for item in run.items:
-        enqueue_preview(item.id, queue_for(assignment, settings))
+        send(item.id, queue_for(assignment, settings))
     return run
 
 

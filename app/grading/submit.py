@@ -2,15 +2,15 @@
 import hashlib
 from datetime import datetime, timezone
 
-from fastapi import HTTPException
 from sqlalchemy import select
 
-from app.accounts.access import member_or_403
+from app.core.errors import Invalid, NotAllowed, TooMany
+from app.accounts.access import require_member
 from app.courses.terms import terms_for
-from app.grading.dispatch import requeue
+from app.grading.dispatch import send_grading
 from app.core.models import Submission
 from app.core.storage import Storage
-from app.core.throttle import describe_wait, retry_after, state, take
+from app.core.throttle import describe_wait, state, take
 from app.grading.uploads import GRADED_FILE, UploadError, graded_source
 
 
@@ -31,23 +31,23 @@ def closed(role, terms, now):
 
 
 def admit(session, user, assignment, now):
-    """(role, terms) of a user who may upload to the assignment now, else HTTPException 403. The routes ask
+    """(role, terms) of a user who may upload to the assignment now, else NotAllowed. The routes ask
     before they read the upload's body, accept asks again (the body may take a while to arrive)."""
-    role = member_or_403(session, user, assignment)
+    role = require_member(session, user, assignment)
     terms = terms_for(session, assignment, user.id)
     if closed(role, terms, now):
-        raise HTTPException(403, '%s closed on %s' % (assignment.slug, terms.late_due_at.isoformat()))
+        raise NotAllowed('%s closed on %s' % (assignment.slug, terms.late_due_at.isoformat()))
     return role, terms
 
 
-def accept(session, settings, enqueue, user, assignment, received):
-    """(submission, duplicate?) for [(name, bytes)], or HTTPException with the reason."""
+def accept(session, settings, send, user, assignment, received):
+    """(submission, duplicate?) for [(name, bytes)], or Invalid, NotAllowed or TooMany with the reason."""
     now = datetime.now(timezone.utc)
     role, terms = admit(session, user, assignment, now)
     try:
         source = graded_source(received, settings.upload_max_file_bytes, settings.upload_max_request_bytes)
     except UploadError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise Invalid(str(exc)) from None
     digest = hashlib.sha256(source).hexdigest()
     same = session.scalars(select(Submission).where(
         Submission.owner_id == user.id, Submission.assignment_id == assignment.id,
@@ -58,14 +58,14 @@ def accept(session, settings, enqueue, user, assignment, received):
         wait = take(session, *_bucket(user, assignment))
         if wait:
             session.rollback()
-            raise HTTPException(429, 'too many submissions: %s allows %d at once and %d per hour; try again in %s'
-                                % (assignment.slug, assignment.rate_limit_burst, assignment.rate_limit_per_hour,
-                                   describe_wait(wait)), retry_after(wait))
+            raise TooMany('too many submissions: %s allows %d at once and %d per hour; try again in %s'
+                          % (assignment.slug, assignment.rate_limit_burst, assignment.rate_limit_per_hour,
+                             describe_wait(wait)), wait)
     Storage(settings.storage_dir).put(source)
     sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256=digest, requested_at=now,
                      files=[{'name': GRADED_FILE, 'sha256': digest, 'size': len(source)}],
                      late=terms.is_late(now))
     session.add(sub)
     session.flush()
-    requeue(session, [sub], {assignment.id: assignment}, settings, enqueue)
+    send_grading(session, [sub], {assignment.id: assignment}, settings, send)
     return sub, False

@@ -1,8 +1,8 @@
-"""A submission row as the API shows it: details hidden until due where asked, Gradescope results.json."""
+"""What a graded submission shows: check details hidden until the owner's due date where asked, Gradescope's
+results.json."""
 from datetime import datetime, timezone
 
 from app.core.db import aware
-from app.api.schemas import CheckPublic, SubmissionPublic
 from grader.report import CheckResult, Report
 
 
@@ -11,20 +11,6 @@ def details_hidden(assignment, terms, instructor, now=None):
     app.courses.terms, an extension moves it); instructors always."""
     now = now or datetime.now(timezone.utc)
     return bool(not instructor and assignment.details_after_due and terms.due_at and now < terms.due_at)
-
-
-def public(sub, assignment, terms, instructor):
-    hide = details_hidden(assignment, terms, instructor)
-    checks = [CheckPublic(id=c.check_id, component=c.component, status='hidden' if hide else c.status,
-                          score=None if hide else c.score, max_score=c.max_score,
-                          error=None if hide else c.error, threshold=None if hide else c.threshold,
-                          message=None if hide else c.message, output=None if hide else c.output,
-                          description=c.description, metric=c.metric, hidden=hide)
-              for c in sub.checks]
-    return SubmissionPublic(id=sub.id, assignment=assignment.slug, status=sub.status, score=sub.score,
-                            max_score=sub.max_score, grader_version=sub.grader_version, attempts=sub.attempts,
-                            late=sub.late, error=sub.error, requested_at=sub.requested_at,
-                            started_at=sub.started_at, finished_at=sub.finished_at, checks=checks)
 
 
 def gradescope_json(sub, assignment):

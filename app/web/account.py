@@ -1,9 +1,11 @@
 """The account page: change one's own password (other sessions are signed out)."""
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 
+from app.core.errors import DomainError, WrongCredentials
 from app.http.deps import COOKIE, SessionDep
+from app.http.errors import status_of
 from app.accounts.passwords import MIN_LENGTH, change
 
 from .common import check_csrf, page_user, render
@@ -24,9 +26,7 @@ def change_password(request: Request, session: SessionDep, csrf: Annotated[str, 
     try:
         change(session, request.app.state.settings, request.client.host if request.client else None, user,
                current, new, repeat, keep_token=request.cookies.get(COOKIE))
-    except HTTPException as exc:
-        if exc.status_code == 401:
-            exc.detail = 'the current password is wrong'
-        return render(request, 'account.html', user, status_code=exc.status_code, error=exc.detail,
-                      min_length=MIN_LENGTH)
+    except DomainError as exc:
+        error = 'the current password is wrong' if isinstance(exc, WrongCredentials) else exc.message
+        return render(request, 'account.html', user, status_code=status_of(exc), error=error, min_length=MIN_LENGTH)
     return render(request, 'account.html', user, changed=True, min_length=MIN_LENGTH)

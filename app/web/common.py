@@ -4,10 +4,9 @@ import os
 from fastapi import HTTPException
 from fastapi.templating import Jinja2Templates
 
-from app.accounts.access import assignment_or_404, instructor_or_403
+from app.accounts.access import find_assignment, require_instructor
 from app.core.db import aware, utc_text
 from app.http.deps import COOKIE, csrf_token, user_for_token
-from grader.engine import COMPONENT_NAMES
 from grader.report import notation
 
 templates = Jinja2Templates(directory=os.path.join(os.path.dirname(__file__), 'templates'))
@@ -37,7 +36,16 @@ def without_prefix(message, description):
 
 
 templates.env.filters.update(when=when, points=points, local_input=local_input, without_prefix=without_prefix)
-templates.env.globals.update(component_name=lambda c: COMPONENT_NAMES.get(c, c), notation=notation)
+
+
+def component_name(component):
+    """A component's name as the course says it. grader.engine imports torch: it is imported on the first page
+    that names a component, never with the app (`import app.main` stays torch-free)."""
+    from grader.engine import COMPONENT_NAMES
+    return COMPONENT_NAMES.get(component, component)
+
+
+templates.env.globals.update(component_name=component_name, notation=notation)
 
 
 def page_user(request, session):
@@ -53,8 +61,8 @@ def instructor_page(request, session, slug, form=None):
     user = page_user(request, session)
     if form is not None:
         check_csrf(request, form)
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    assignment = find_assignment(session, slug)
+    require_instructor(session, user, assignment, 'see this page')
     return user, assignment
 
 

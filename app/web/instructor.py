@@ -14,15 +14,15 @@ from app.reports import dashboard
 from app.accounts import passwords
 
 from app.grading import previews
-from app.accounts.access import (assignment_or_404, course_member_or_404, course_students, instructor_or_403, is_instructor,
-                         readable_submission)
+from app.accounts.access import course_students, find_assignment, find_course_member, is_instructor, require_instructor
 from app.courses import terms
 from app.courses.create import create_assignment, settings_problem
 from app.courses.terms import terms_for
-from app.api.skeleton import read_skeleton
 from app.http.bodylimit import BodyTooLarge
 from app.http.deps import SessionDep
-from app.grading.dispatch import requeue
+from app.http.forms import read_skeleton
+from app.grading.regrades import regrade_one
+from app.core.errors import NotFound
 from app.core.models import Assignment, Course, RegradeRun, Submission
 from app.courses.roster import enrol, parse_roster
 from app.reports.scores import summarise
@@ -83,14 +83,14 @@ def dashboard_page(slug: str, request: Request, session: SessionDep):
 @router.get('/assignments/{slug}/students/{student_id}')
 def history_page(slug: str, student_id: int, request: Request, session: SessionDep):
     user, assignment = instructor_page(request, session, slug)
-    return _history(request, session, user, assignment, course_member_or_404(session, assignment, student_id))
+    return _history(request, session, user, assignment, find_course_member(session, assignment, student_id))
 
 
 @router.post('/assignments/{slug}/students/{student_id}/password')
 def new_password(slug: str, student_id: int, request: Request, session: SessionDep, csrf: Annotated[str, Form()]):
     """A new random password for a student who forgot theirs, shown once; their sessions end."""
     user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
-    student = course_member_or_404(session, assignment, student_id)
+    student = find_course_member(session, assignment, student_id)
     password = passwords.reset(session, user, student, assignment.course_id)
     return _history(request, session, user, assignment, student, new_password=password)
 
@@ -101,7 +101,7 @@ def extension(slug: str, student_id: int, request: Request, session: SessionDep,
               action: Annotated[str, Form()] = 'grant'):
     """Give a student their own due dates (or take them back); their late flags follow."""
     user, assignment = instructor_page(request, session, slug, {'csrf': csrf})
-    student = course_member_or_404(session, assignment, student_id)
+    student = find_course_member(session, assignment, student_id)
     if action == 'revoke':
         terms.revoke(session, assignment, student.id, user.id)
     else:
@@ -130,21 +130,17 @@ def _history(request, session, user, assignment, student, status_code=200, **ext
 
 
 @router.post('/submissions/{submission_id}/regrade')
-async def regrade_one(submission_id: int, request: Request, session: SessionDep):
+async def regrade_submission(submission_id: int, request: Request, session: SessionDep):
     user = page_user(request, session)
     check_csrf(request, await request.form())
-    sub, assignment = readable_submission(session, user, submission_id)
-    instructor_or_403(session, user, assignment, 'see this page')
-    audit.record(session, 'regrade', user.id, assignment=assignment, subject_id=sub.owner_id,
-                 detail='submission %d' % sub.id)
-    requeue(session, [sub], {assignment.id: assignment}, request.app.state.settings, request.app.state.enqueue)
+    sub = regrade_one(session, user, submission_id, request.app.state.settings, request.app.state.send_grading)
     return RedirectResponse('/submissions/%d' % sub.id, status_code=303)
 
 
 @router.post('/assignments/{slug}/regrade-preview')
 async def regrade_preview(slug: str, request: Request, session: SessionDep):
     user, assignment = instructor_page(request, session, slug, await request.form())
-    run = previews.start(session, assignment, user, request.app.state.settings, request.app.state.enqueue_preview)
+    run = previews.start(session, assignment, user, request.app.state.settings, request.app.state.send_preview)
     return RedirectResponse('/instructor/regrades/%d' % run.id, status_code=303)
 
 
@@ -153,7 +149,7 @@ def _run(session, user, run_id):
     if run is None:
         raise HTTPException(404, 'no regrade %d' % run_id)
     assignment = session.get(Assignment, run.assignment_id)
-    instructor_or_403(session, user, assignment, 'see this page')
+    require_instructor(session, user, assignment, 'see this page')
     return run, assignment
 
 
@@ -233,8 +229,8 @@ async def skeleton_form(slug: str, request: Request, session: SessionDep):
     """The course's skeleton file, kept only when the profile serves everything it imports. The user and
     their right are checked before the body is read."""
     user = page_user(request, session)
-    assignment = assignment_or_404(session, slug)
-    instructor_or_403(session, user, assignment, 'see this page')
+    assignment = find_assignment(session, slug)
+    require_instructor(session, user, assignment, 'see this page')
     try:
         form, data = await read_skeleton(request, session)
         check_csrf(request, form)
@@ -298,8 +294,8 @@ def extensions_import(slug: str, request: Request, session: SessionDep, csrf: An
 
 def _member(session, assignment, email, line):
     try:
-        return course_member_or_404(session, assignment, email=email)
-    except HTTPException:
+        return find_course_member(session, assignment, email=email)
+    except NotFound:
         raise ValueError('line %d: %s is not enrolled in this course' % (line, email or 'an empty e-mail'))
 
 

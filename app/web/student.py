@@ -7,12 +7,14 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from app.accounts.access import assignment_or_404, is_instructor, member_or_403, readable_submission
+from app.accounts.access import find_assignment, is_instructor, require_member, readable_submission
 from app.accounts.signin import authenticate, issue_token
-from app.api.submissions import read_upload
 from app.http.bodylimit import BodyTooLarge
 from app.core.config import secret_key
+from app.core.errors import DomainError
 from app.http.deps import COOKIE, SessionDep
+from app.http.errors import status_of
+from app.http.forms import read_upload
 from app.accounts.security import token_digest
 from app.reports.leaderboard import pseudonym, standings
 from app.core.models import ApiToken, Assignment, Course, Membership, Submission, User
@@ -54,8 +56,8 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form()
                       next='/')
     try:
         user = authenticate(session, settings, request.client.host if request.client else None, username, password)
-    except HTTPException as exc:
-        return render(request, 'login.html', status_code=exc.status_code, error=exc.detail, username=username,
+    except DomainError as exc:
+        return render(request, 'login.html', status_code=status_of(exc), error=exc.message, username=username,
                       next=_safe_next(next))
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(COOKIE, issue_token(session, settings, user), max_age=settings.token_lifetime_s,
@@ -97,7 +99,7 @@ def home_page(request, session, user, status_code=200, **extra):
 
 
 def _assignment_page(request, session, user, assignment, error=None, status_code=200):
-    role = member_or_403(session, user, assignment)
+    role = require_member(session, user, assignment)
     left, wait = uploads_left(session, user, assignment)
     terms = terms_for(session, assignment, user.id)
     subs = session.scalars(select(Submission).where(Submission.owner_id == user.id,
@@ -114,7 +116,7 @@ def _assignment_page(request, session, user, assignment, error=None, status_code
 @router.get('/assignments/{slug}')
 def assignment_page(slug: str, request: Request, session: SessionDep):
     user = page_user(request, session)
-    return _assignment_page(request, session, user, assignment_or_404(session, slug))
+    return _assignment_page(request, session, user, find_assignment(session, slug))
 
 
 @router.post('/assignments/{slug}/upload')
@@ -122,17 +124,19 @@ async def upload_form(slug: str, request: Request, session: SessionDep):
     """The upload without JavaScript: same rules as the API, the answer is a page. The signed-in user and
     their right to upload are checked before the body is read."""
     user = page_user(request, session)
-    assignment = assignment_or_404(session, slug)
+    assignment = find_assignment(session, slug)
     settings = request.app.state.settings
     try:
         admit(session, user, assignment, datetime.now(timezone.utc))
         form, received = await read_upload(request, session, settings.upload_max_request_bytes)
         check_csrf(request, form)
-        sub, _ = accept(session, settings, request.app.state.enqueue, user, assignment, received)
+        sub, _ = accept(session, settings, request.app.state.send_grading, user, assignment, received)
     except BodyTooLarge:
         raise                                          # answered by the error page, the connection closed
-    except HTTPException as exc:
+    except HTTPException as exc:                       # the body (app.http.forms) or the CSRF field
         return _assignment_page(request, session, user, assignment, exc.detail, exc.status_code)
+    except DomainError as exc:                         # the rules (app.grading.submit)
+        return _assignment_page(request, session, user, assignment, exc.message, status_of(exc))
     return RedirectResponse('/submissions/%d' % sub.id, status_code=303)
 
 
@@ -154,8 +158,8 @@ def submission_page(submission_id: int, request: Request, session: SessionDep):
 @router.get('/assignments/{slug}/leaderboard')
 def leaderboard_page(slug: str, request: Request, session: SessionDep):
     user = page_user(request, session)
-    assignment = assignment_or_404(session, slug)
-    member_or_403(session, user, assignment)
+    assignment = find_assignment(session, slug)
+    require_member(session, user, assignment)
     if not assignment.leaderboard:
         raise HTTPException(404, '%s has no leaderboard' % slug)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()

@@ -10,7 +10,7 @@ from app.core.db import make_engine, make_sessionmaker
 from app.cli.migrate import alembic_config, upgrade
 from app.core.models import Assignment, Course, Submission, User
 from app.core.throttle import describe_wait, take, wait_s
-from worker.sweeper import stuck, sweep
+from app.grading.dispatch import stuck, sweep
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
@@ -121,7 +121,7 @@ def test_a_send_that_fails_leaves_the_row_for_the_sweeper(Session):
 
 
 def test_a_regrade_starts_a_fresh_count_of_lost_workers_but_a_sweep_does_not(Session):
-    from app.grading.dispatch import requeue
+    from app.grading.dispatch import send_grading
     from app.grading.claims import claim
     ids = rows(Session)
     with Session() as s:
@@ -131,7 +131,7 @@ def test_a_regrade_starts_a_fresh_count_of_lost_workers_but_a_sweep_does_not(Ses
         running.attempts = 3                           # three workers lost on this grading
         s.commit()
         assignments = {graded.assignment_id: s.get(Assignment, graded.assignment_id)}
-        requeue(s, [graded], assignments, Settings(), lambda i, q: None)          # a regrade
+        send_grading(s, [graded], assignments, Settings(), lambda i, q: None)          # a regrade
         sweep(s, Settings(), lambda i, q: None, NOW)
     with Session() as s:
         assert claim(s, ids['old graded'], 'w', max_attempts=3) is not None

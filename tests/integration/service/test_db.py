@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.db import make_engine, make_sessionmaker
 from app.cli.migrate import alembic_config, upgrade
-from app.core.models import ApiToken, Assignment, CheckResult, Course, Submission, User
+from app.core.models import ApiToken, Assignment, CheckRow, Course, Submission, User
 from app.accounts.security import hash_password, new_token, token_digest, verify_password
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
@@ -55,7 +55,7 @@ def test_rows_round_trip_and_constraints_hold(session):
     sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256='ab' * 32,
                      files=[{'name': 'convolutional_networks.py', 'sha256': 'ab' * 32, 'size': 10}],
                      requested_at=NOW)
-    sub.checks.append(CheckResult(check_id='conv_forward.s1_p0', component='conv_forward', status='passed',
+    sub.checks.append(CheckRow(check_id='conv_forward.s1_p0', component='conv_forward', status='passed',
                                   score=1.5, max_score=1.5, error=1e-16, threshold=1e-7, message='ok'))
     session.add(sub)
     session.commit()
@@ -63,7 +63,7 @@ def test_rows_round_trip_and_constraints_hold(session):
     assert loaded.status == 'queued' and loaded.attempts == 0 and loaded.files[0]['size'] == 10
     assert loaded.checks[0].error == 1e-16 and loaded.checks[0].threshold == 1e-7
     assert loaded.requested_at.replace(tzinfo=timezone.utc) == NOW
-    session.add(CheckResult(submission_id=sub.id, check_id='conv_forward.s1_p0', component='conv_forward',
+    session.add(CheckRow(submission_id=sub.id, check_id='conv_forward.s1_p0', component='conv_forward',
                             status='passed', score=1, max_score=1))
     with pytest.raises(IntegrityError):              # one row per check and submission
         session.commit()
@@ -74,7 +74,7 @@ def test_rows_round_trip_and_constraints_hold(session):
     session.rollback()
     session.delete(session.get(Submission, sub.id))
     session.commit()
-    assert session.scalars(select(CheckResult)).all() == []
+    assert session.scalars(select(CheckRow)).all() == []
 
 
 def test_passwords_and_tokens():

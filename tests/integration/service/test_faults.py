@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.core.config import Settings
 from app.core.db import aware
-from app.grading.dispatch import requeue
-from app.core.models import Assignment, CheckResult, Submission
+from app.grading.dispatch import send_grading
+from app.core.models import Assignment, CheckRow, Submission
 from tests.conftest import ROOT, read_submission
 from tests.integration.service.conftest import free_port, queued_ids
 from tests.integration.service.test_worker import add_submission, wait_for
@@ -67,7 +67,7 @@ def send_all(env, Session, subs):
     with Session() as session:
         rows = [session.get(Submission, s.id) for s in subs]
         assignments = {a.id: a for a in session.scalars(select(Assignment))}
-        requeue(session, rows, assignments, Settings(), lambda i, q: app.send_task(
+        send_grading(session, rows, assignments, Settings(), lambda i, q: app.send_task(
             'grader.grade_submission', args=[i], queue=q))
     return [s.id for s in subs]
 
@@ -76,7 +76,7 @@ def assert_graded_once(Session, ids):
     with Session() as session:
         for i in ids:
             sub = session.get(Submission, i)
-            checks = session.scalar(select(func.count()).where(CheckResult.submission_id == i))
+            checks = session.scalar(select(func.count()).where(CheckRow.submission_id == i))
             assert (sub.status, sub.score, sub.attempts) == ('graded', sub.max_score, 1), i
             assert checks == 57 and sub.claim is None                   # 59 less the two training checks
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.config import Settings
-from app.core.models import Assignment, CheckResult, Submission
+from app.core.models import Assignment, CheckRow, Submission
 from app.core.storage import Storage
 from tests.attacks import corpus
 from tests.integration.service.test_worker import add_submission, wait_for
@@ -31,7 +31,7 @@ def grade_in_worker(env, celery_worker, source, lose_upload=False):
                                                                      queue='cpu')
     sub = wait_for(Session, sub_id, ('graded', 'error'), 150)
     with Session() as session:
-        rows = {r.check_id: r for r in session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id))}
+        rows = {r.check_id: r for r in session.scalars(select(CheckRow).where(CheckRow.submission_id == sub_id))}
     return sub, rows
 
 

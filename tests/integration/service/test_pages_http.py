@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.core.models import Assignment, CheckResult, Course, Submission, User
+from app.core.models import Assignment, CheckRow, Course, Submission, User
 from tests.integration.service.conftest import sessions
 from tests.integration.service.test_rules import graded_row, set_assignment
 
@@ -100,7 +100,7 @@ def test_roster_import_creates_accounts_that_can_sign_in(api, service_env):
 def solver_row(env, email, accuracy):
     sub_id = graded_row(env, email)
     with sessions(env)() as session:
-        session.add(CheckResult(submission_id=sub_id, check_id='solver.synthetic_cifar', component='solver',
+        session.add(CheckRow(submission_id=sub_id, check_id='solver.synthetic_cifar', component='solver',
                                 status='passed', score=4.0, max_score=4.0, error=accuracy, threshold=0.5,
                                 metric='at_least', message='accuracy %.3f >= 0.5' % accuracy))
         session.commit()
@@ -174,7 +174,7 @@ def test_student_output_and_messages_are_escaped_on_the_pages(api, service_env):
     sub_id = graded_row(service_env)
     hostile = '<img src=x onerror="alert(1)">'
     with sessions(service_env)() as session:
-        check = session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id)).first()
+        check = session.scalars(select(CheckRow).where(CheckRow.submission_id == sub_id)).first()
         check.output, check.message = 'printed ' + hostile, 'message ' + hostile
         session.commit()
     for email in ('student@example.com', 'instructor@example.com'):

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.core.models import Assignment, CheckResult, Submission, User
+from app.core.models import Assignment, CheckRow, Submission, User
 from app.accounts.security import hash_password
 from tests.integration.service.conftest import queued_ids, sessions, token
 
@@ -40,10 +40,10 @@ def graded_row(env, email='student@example.com', score=7.5):
                          requested_at=now, started_at=now, finished_at=now + timedelta(seconds=4))
         session.add(sub)
         session.flush()
-        session.add_all([CheckResult(submission_id=sub.id, check_id='conv_forward', component='conv_forward',
+        session.add_all([CheckRow(submission_id=sub.id, check_id='conv_forward', component='conv_forward',
                                      status='passed', score=5.0, max_score=5.0, error=1e-9, threshold=1e-7,
                                      message='rel_error 1.0e-09'),
-                         CheckResult(submission_id=sub.id, check_id='conv_backward.dx', component='conv_backward',
+                         CheckRow(submission_id=sub.id, check_id='conv_backward.dx', component='conv_backward',
                                      status='failed', score=score - 5.0, max_score=5.0, error=0.3, threshold=1e-7,
                                      message='dx: rel_error 3.0e-01 > 1e-07')])
         session.commit()

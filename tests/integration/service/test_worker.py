@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.core.config import Settings
 from app.core.db import make_engine, make_sessionmaker
 from app.cli.migrate import upgrade
-from app.core.models import Assignment, CheckResult, Course, Submission, User
+from app.core.models import Assignment, CheckRow, Course, Submission, User
 from app.accounts.security import hash_password
 from app.core.storage import Storage
 from grader.cifar import write_cifar10
@@ -66,7 +66,7 @@ def test_worker_grades_a_queued_submission(service_env, celery_worker):
     assert sub.attempts == 1 and sub.worker == 'test-0@localhost (cpu)' and sub.grader_version == '0.1.0'
     assert sub.started_at is not None and sub.finished_at is not None
     with Session() as session:
-        rows = session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id)).all()
+        rows = session.scalars(select(CheckRow).where(CheckRow.submission_id == sub_id)).all()
     assert len(rows) == 59 and {r.status for r in rows} == {'passed'}
     # a second delivery of the same task (redelivery after a crash) changes nothing
     app.send_task('grader.grade_submission', args=[sub_id], queue='cpu')
@@ -96,7 +96,7 @@ def test_worker_killed_mid_grading_then_graded_once_by_the_next(service_env, cel
     assert sub.status == 'graded' and sub.score == sub.max_score == 100.0
     assert sub.attempts == 2 and sub.worker == 'test-1@localhost (cpu)'
     with Session() as session:
-        rows = session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id)).all()
+        rows = session.scalars(select(CheckRow).where(CheckRow.submission_id == sub_id)).all()
     assert len(rows) == 59                            # one set of results, not two
 
 
@@ -130,6 +130,6 @@ def test_worker_runs_the_training_checks_on_the_configured_cifar_folder(service_
         'grader.grade_submission', args=[sub_id], queue='cpu')
     sub = wait_for(Session, sub_id, ('graded', 'error'), 240)
     with Session() as session:
-        rows = {r.check_id: r for r in session.scalars(select(CheckResult).where(CheckResult.submission_id == sub_id))}
+        rows = {r.check_id: r for r in session.scalars(select(CheckRow).where(CheckRow.submission_id == sub_id))}
     assert {'overfit.cifar10_50_images', 'solver.cifar10'} <= set(rows) and 'solver.synthetic_cifar' not in rows
     assert rows['solver.cifar10'].status == 'passed' and sub.score == sub.max_score == 100.0

@@ -1,0 +1,34 @@
+"""Putting a task on the broker: ids only, by the task's name (app/ never imports worker/).
+
+The names and arguments are the worker's contract (worker/tasks.py registers them under these names):
+grader.grade_submission(submission_id) and grader.preview_regrade(item_id). Callers send only after the row the
+id names is committed (app.grading.dispatch, app.grading.previews).
+"""
+import threading
+
+GRADE_TASK = 'grader.grade_submission'
+PREVIEW_TASK = 'grader.preview_regrade'
+
+
+class Sender:
+    """Sends grading tasks to the broker at broker_url; Celery is imported and connected on the first send."""
+
+    def __init__(self, broker_url):
+        self.broker_url = broker_url
+        self._celery, self._lock = None, threading.Lock()
+
+    def _client(self):
+        with self._lock:
+            if self._celery is None:
+                from celery import Celery
+                self._celery = Celery('grader', broker=self.broker_url, set_as_current=False)
+                self._celery.conf.update(broker_connection_retry_on_startup=True, task_ignore_result=True)
+            return self._celery
+
+    def grading(self, submission_id, queue='cpu'):
+        """Ask a worker of `queue` to grade the submission (its row says queued and is committed)."""
+        self._client().send_task(GRADE_TASK, args=[submission_id], queue=queue)
+
+    def preview(self, item_id, queue='cpu'):
+        """Ask a worker of `queue` to grade one regrade item aside (app.grading.previews)."""
+        self._client().send_task(PREVIEW_TASK, args=[item_id], queue=queue)
