@@ -16,9 +16,9 @@ def save_report(session, submission, report):
     session.execute(delete(CheckRow).where(CheckRow.submission_id == submission.id))
     for c in report.checks:
         session.add(CheckRow(submission_id=submission.id, check_id=c.id, component=c.component,
-                                status=c.status, score=c.score, max_score=c.max_score, error=c.error,
-                                threshold=c.threshold, message=_cut(c.message), output=_cut(c.output),
-                                visibility=c.visibility, description=c.description, metric=c.metric))
+                             status=c.status, score=c.score, max_score=c.max_score, error=c.error,
+                             threshold=c.threshold, message=_cut(c.message), output=_cut(c.output),
+                             visibility=c.visibility, description=c.description, metric=c.metric))
     submission.score = report.score
     submission.max_score = report.max_score
     submission.grader_version = report.grader_version

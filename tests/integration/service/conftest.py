@@ -16,12 +16,7 @@ from app.core.db import make_engine, make_sessionmaker
 from app.cli.migrate import upgrade
 from app.cli.seed import seed
 from tests.conftest import ROOT
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+from tests.integration.service.helpers import free_port
 
 
 def _pg_bin():
@@ -151,28 +146,6 @@ def api(service_env):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-def token(base, email, password='demo'):
-    r = httpx.post(base + '/api/v1/auth/token', data={'username': email, 'password': password})
-    assert r.status_code == 200, r.text
-    assert r.json()['token_type'] == 'bearer'
-    return {'Authorization': 'Bearer ' + r.json()['access_token']}
-
-
-def sessions(env):
-    """A sessionmaker on the test's database."""
-    return make_sessionmaker(make_engine(env['AG_DATABASE_URL']))
-
-
-def queued_ids(broker_url, queue='cpu'):
-    """Submission ids of the grading messages waiting in a queue of the real broker, oldest first."""
-    import base64
-    import json
-
-    import redis
-    raw = redis.Redis.from_url(broker_url).lrange(queue, 0, -1)
-    return [json.loads(base64.b64decode(json.loads(m)['body']))[0][0] for m in reversed(raw)]
 
 
 CHROMIUM = '/usr/bin/chromium'

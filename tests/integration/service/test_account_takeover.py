@@ -12,8 +12,7 @@ from sqlalchemy import select, text
 from app.cli.admin import main as admin_main
 from app.core.models import Assignment, AuditEvent, Course, Membership, User
 from app.accounts.security import hash_password
-from tests.integration.service.conftest import sessions, token
-from tests.integration.service.test_pages_http import browser_like
+from tests.integration.service.helpers import browser_like, sessions, token
 
 pytestmark = pytest.mark.slow
 NEW_PASSWORD = re.compile(r'<code id="new-password">([^<]+)</code>')

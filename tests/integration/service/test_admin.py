@@ -1,5 +1,4 @@
 """python -m app.admin, run as a process on real databases: a course set up from nothing works over HTTP."""
-import io
 import os
 import subprocess
 import sys
@@ -8,20 +7,13 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.cli.admin import main
 from app.cli.migrate import upgrade
 from app.core.models import Assignment, AuditEvent, Course, Membership, User
 from app.accounts.security import verify_password
 from tests.conftest import ROOT
-from tests.integration.service.conftest import sessions
+from tests.integration.service.helpers import admin, sessions
 
 pytestmark = pytest.mark.slow
-
-
-def admin(url, *args):
-    """(exit status, stdout, stderr) of the CLI's main against the database at url."""
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(args), out, err, database_url=url), out.getvalue(), err.getvalue()
 
 
 def admin_process(url, *args):

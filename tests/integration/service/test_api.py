@@ -9,7 +9,7 @@ import pytest
 
 from app.core.db import make_engine, make_sessionmaker
 from tests.conftest import read_submission
-from tests.integration.service.conftest import token
+from tests.integration.service.helpers import token
 
 pytestmark = pytest.mark.slow
 

@@ -11,9 +11,7 @@ from sqlalchemy import select
 
 from app.cli.admin import main as admin
 from app.core.models import AuditEvent, User
-from tests.integration.service.conftest import sessions, token
-from tests.integration.service.test_pages_http import browser_like
-from tests.integration.service.test_rules import V1, graded_row
+from tests.integration.service.helpers import browser_like, graded_row, sessions, token, V1
 
 pytestmark = pytest.mark.slow
 

@@ -56,7 +56,7 @@ def test_rows_round_trip_and_constraints_hold(session):
                      files=[{'name': 'convolutional_networks.py', 'sha256': 'ab' * 32, 'size': 10}],
                      requested_at=NOW)
     sub.checks.append(CheckRow(check_id='conv_forward.s1_p0', component='conv_forward', status='passed',
-                                  score=1.5, max_score=1.5, error=1e-16, threshold=1e-7, message='ok'))
+                               score=1.5, max_score=1.5, error=1e-16, threshold=1e-7, message='ok'))
     session.add(sub)
     session.commit()
     loaded = session.scalars(select(Submission)).one()
@@ -64,7 +64,7 @@ def test_rows_round_trip_and_constraints_hold(session):
     assert loaded.checks[0].error == 1e-16 and loaded.checks[0].threshold == 1e-7
     assert loaded.requested_at.replace(tzinfo=timezone.utc) == NOW
     session.add(CheckRow(submission_id=sub.id, check_id='conv_forward.s1_p0', component='conv_forward',
-                            status='passed', score=1, max_score=1))
+                         status='passed', score=1, max_score=1))
     with pytest.raises(IntegrityError):              # one row per check and submission
         session.commit()
     session.rollback()

@@ -9,9 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.models import Submission, User
-from tests.integration.service.conftest import sessions, token
-from tests.integration.service.test_pages_http import browser_like
-from tests.integration.service.test_rules import V1, graded_row, set_assignment, upload
+from tests.integration.service.helpers import browser_like, graded_row, sessions, set_assignment, token, upload, V1
 
 pytestmark = pytest.mark.slow
 NOW = datetime.now(timezone.utc).replace(second=0, microsecond=0)

@@ -16,9 +16,8 @@ from app.core.db import aware
 from app.grading.dispatch import send_grading
 from app.core.models import Assignment, CheckRow, Submission
 from tests.conftest import ROOT, read_submission
-from tests.integration.service.conftest import free_port, queued_ids
-from tests.integration.service.test_worker import add_submission, wait_for
 from worker.celery_app import create_app
+from tests.integration.service.helpers import add_submission, free_port, queued_ids, wait_for
 
 pytestmark = pytest.mark.slow
 

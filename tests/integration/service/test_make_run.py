@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.submissions import variants
-from tests.integration.service.conftest import free_port
+from tests.integration.service.helpers import free_port
 
 pytestmark = pytest.mark.slow
 

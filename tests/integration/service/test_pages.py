@@ -2,19 +2,17 @@
 uvicorn, a Celery worker, Redis, SQLite and the strict sandbox. Screenshots go to artifacts/screenshots/."""
 import csv
 import io
-import os
 import re
 
 import pytest
 from sqlalchemy import select
 
 from app.core.models import Assignment
-from tests.conftest import ROOT, read_submission
-from tests.integration.service.conftest import sessions
+from tests.conftest import read_submission
 from tests.submissions import bugs, contract
+from tests.integration.service.helpers import graded_row, sessions, set_assignment, shot, sign_in, UNLABELLED
 
 pytestmark = pytest.mark.slow
-SHOTS = os.path.join(ROOT, 'artifacts', 'screenshots')
 GRADED_S = 180_000                                     # ms: a grading on a busy 2-core machine
 
 
@@ -27,22 +25,6 @@ def site(service_env, celery_worker, request):
         session.commit()
     celery_worker()
     return base
-
-
-def shot(page, name):
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, name + '.png'), full_page=True)
-
-
-def sign_in(browser, base, email, path='/', password='demo'):
-    page = browser.new_context(viewport={'width': 1200, 'height': 900}, accept_downloads=True).new_page()
-    page.goto(base + path)
-    assert '/login' in page.url                        # everyone starts at the sign-in page
-    page.get_by_label('E-mail').fill(email)
-    page.get_by_label('Password').fill(password)
-    page.get_by_role('button', name='Sign in').click()
-    page.wait_for_url(base + path)
-    return page
 
 
 def submit(page, base, name, data):
@@ -234,15 +216,9 @@ def test_an_instructor_grants_an_extension_that_the_student_sees(browser, api):
     expect(other.locator('.rules')).not_to_contain_text('2031-05-04')
 
 
-UNLABELLED = '''() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))
-    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
-    .map((el) => el.outerHTML)'''
-
-
 def test_pages_work_by_keyboard_on_a_phone_and_show_hidden_checks_as_hidden(browser, api, service_env):
     from playwright.sync_api import expect
 
-    from tests.integration.service.test_rules import graded_row, set_assignment
     sub_id = graded_row(service_env)
     set_assignment(service_env, details_after_due=True)
     context = browser.new_context(viewport={'width': 375, 'height': 740}, is_mobile=True, has_touch=True)

@@ -12,18 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from app.core.models import Assignment, CheckRow, Course, Submission, User
-from tests.integration.service.conftest import sessions
-from tests.integration.service.test_rules import graded_row, set_assignment
+from tests.integration.service.helpers import browser_like, graded_row, sessions, set_assignment
 
 pytestmark = pytest.mark.slow
-
-
-def browser_like(base, email, password='demo'):
-    """An httpx client signed in through the /login form (cookie), and the page's CSRF token."""
-    client = httpx.Client(base_url=base, follow_redirects=True)
-    r = client.post('/login', data={'username': email, 'password': password, 'next': '/'})
-    assert r.status_code == 200 and str(r.url) == base + '/', r.text[:300]
-    return client, re.search(r'name="csrf-token" content="([0-9a-f]+)"', r.text).group(1)
 
 
 def test_sign_in_out_redirects_and_csrf(api):
@@ -101,8 +92,8 @@ def solver_row(env, email, accuracy):
     sub_id = graded_row(env, email)
     with sessions(env)() as session:
         session.add(CheckRow(submission_id=sub_id, check_id='solver.synthetic_cifar', component='solver',
-                                status='passed', score=4.0, max_score=4.0, error=accuracy, threshold=0.5,
-                                metric='at_least', message='accuracy %.3f >= 0.5' % accuracy))
+                             status='passed', score=4.0, max_score=4.0, error=accuracy, threshold=0.5,
+                             metric='at_least', message='accuracy %.3f >= 0.5' % accuracy))
         session.commit()
     return sub_id
 

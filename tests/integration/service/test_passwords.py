@@ -8,8 +8,7 @@ import pytest
 
 from app.core.models import Course, Membership, User
 from app.accounts.security import hash_password
-from tests.integration.service.conftest import sessions
-from tests.integration.service.test_pages_http import browser_like
+from tests.integration.service.helpers import browser_like, sessions, token
 
 pytestmark = pytest.mark.slow
 

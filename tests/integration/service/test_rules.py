@@ -8,47 +8,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.core.models import Assignment, CheckRow, Submission, User
+from app.core.models import Submission, User
 from app.accounts.security import hash_password
-from tests.integration.service.conftest import queued_ids, sessions, token
+from tests.integration.service.helpers import graded_row, queued_ids, sessions, set_assignment, token, upload, V1
 
 pytestmark = pytest.mark.slow
-V1 = '/api/v1'
-
-
-def upload(base, headers, text, slug='convnet'):
-    return httpx.post(base + V1 + '/assignments/%s/submissions' % slug, headers=headers,
-                      files={'files': ('convolutional_networks.py', text.encode())})
-
-
-def set_assignment(env, slug='convnet', **values):
-    with sessions(env)() as session:
-        a = session.scalars(select(Assignment).where(Assignment.slug == slug)).one()
-        for k, v in values.items():
-            setattr(a, k, v)
-        session.commit()
-
-
-def graded_row(env, email='student@example.com', score=7.5):
-    """A graded submission with two check rows (5 + score - 5 points), as a worker would have left it."""
-    now = datetime.now(timezone.utc)
-    with sessions(env)() as session:
-        user = session.scalars(select(User).where(User.email == email)).one()
-        a = session.scalars(select(Assignment).where(Assignment.slug == 'convnet')).one()
-        sub = Submission(owner_id=user.id, assignment_id=a.id, content_sha256='a' * 64, files=[],
-                         status='graded', score=score, max_score=10.0, grader_version='0.1.0', attempts=1,
-                         requested_at=now, started_at=now, finished_at=now + timedelta(seconds=4))
-        session.add(sub)
-        session.flush()
-        session.add_all([CheckRow(submission_id=sub.id, check_id='conv_forward', component='conv_forward',
-                                     status='passed', score=5.0, max_score=5.0, error=1e-9, threshold=1e-7,
-                                     message='rel_error 1.0e-09'),
-                         CheckRow(submission_id=sub.id, check_id='conv_backward.dx', component='conv_backward',
-                                     status='failed', score=score - 5.0, max_score=5.0, error=0.3, threshold=1e-7,
-                                     message='dx: rel_error 3.0e-01 > 1e-07')])
-        session.commit()
-        return sub.id
-
 
 def test_uploads_past_the_burst_get_429_and_refill_with_time(api, service_env):
     set_assignment(service_env, rate_limit_burst=2, rate_limit_per_hour=1)

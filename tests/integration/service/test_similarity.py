@@ -4,11 +4,8 @@ import re
 
 import pytest
 
-from tests.integration.service.conftest import token
-from tests.integration.service.test_pages import shot, sign_in
-from tests.integration.service.test_pages_http import browser_like
-from tests.integration.service.test_rules import upload
-from tests.unit.app.test_similarity import renamed, student
+from tests.unit.app.similarity_class import renamed, student
+from tests.integration.service.helpers import browser_like, sessions, shot, sign_in, token, upload
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +18,6 @@ def class_with_a_copy(api, service_env):
 
     from app.core.models import Course, Membership, User
     from app.accounts.security import hash_password
-    from tests.integration.service.conftest import sessions
     with sessions(service_env)() as session:
         course = session.scalars(select(Course).where(Course.slug == 'demo')).one()
         for i in range(4):

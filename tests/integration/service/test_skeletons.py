@@ -7,11 +7,8 @@ from sqlalchemy import select
 
 from app.core.models import Assignment, AuditEvent, Course
 from grader.catalog import PROFILES
-from tests.integration.service.conftest import sessions, token
-from tests.integration.service.test_admin import admin
-from tests.integration.service.test_pages_http import browser_like
-from tests.integration.service.test_rules import V1
 from tests.submissions import variants
+from tests.integration.service.helpers import admin, browser_like, sessions, set_assignment, token, V1
 
 pytestmark = pytest.mark.slow
 STA_BLOCK = dict(PROFILES['sta9131'].skeleton_imports)['a3_helpers']
@@ -119,7 +116,6 @@ def test_the_dashboard_form_and_a_profile_change_that_would_break_the_skeleton(a
     assert teacher.post(page + '/settings', data=form).status_code == 200
     assert stored(service_env, 'convnet-sta9131')[2] == 'eecs498'
     # a skeleton stored before the grader changed what a profile serves is flagged on the dashboard
-    from tests.integration.service.test_rules import set_assignment
     set_assignment(service_env, 'convnet-sta9131', skeleton=STA_SKELETON.decode(), skeleton_boilerplate=[])
     assert 'The profile no longer serves what the stored skeleton imports: line 7: module a3_helpers' in \
         teacher.get(page).text

@@ -15,9 +15,9 @@ import pytest
 
 from app.core.models import User
 from app.accounts.security import hash_password
-from tests.integration.service.conftest import sessions, token
 from tests.integration.service.crafted_zips import (MIB, corrupt_stream, declare_size, directory_flood, mark_encrypted,
                                                     one_member, streamed_member)
+from tests.integration.service.helpers import sessions, token
 
 pytestmark = pytest.mark.slow
 UPLOAD = '/api/v1/assignments/convnet/submissions'

@@ -4,56 +4,21 @@ import os
 import signal
 import tempfile
 import time
-from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
 
 from app.core.config import Settings
-from app.core.db import make_engine, make_sessionmaker
-from app.cli.migrate import upgrade
-from app.core.models import Assignment, CheckRow, Course, Submission, User
-from app.accounts.security import hash_password
-from app.core.storage import Storage
+from app.core.models import CheckRow, Submission
 from grader.cifar import write_cifar10
 from grader.datasets import synthetic_pixels
 from grader.owner import stat_field
 from tests.conftest import read_submission
+from tests.integration.service.helpers import add_submission, wait_for
 from tests.integration.test_orphans import cgroups_of
 from worker.celery_app import create_app
 
 pytestmark = pytest.mark.slow
-
-
-def add_submission(env, source):
-    upgrade(env['AG_DATABASE_URL'])
-    digest = Storage(env['AG_STORAGE_DIR']).put(source)
-    Session = make_sessionmaker(make_engine(env['AG_DATABASE_URL']))
-    now = datetime.now(timezone.utc)
-    with Session() as session:
-        user = User(email='student@example.com', password_hash=hash_password('demo'), created_at=now)
-        course = Course(slug='demo', title='Demo')
-        session.add_all([user, course])
-        session.flush()
-        assignment = Assignment(course_id=course.id, slug='convnet', title='ConvNet', profile='eecs498')
-        session.add(assignment)
-        session.flush()
-        sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256=digest, requested_at=now,
-                         files=[{'name': 'convolutional_networks.py', 'sha256': digest, 'size': len(source)}])
-        session.add(sub)
-        session.commit()
-        return Session, sub.id
-
-
-def wait_for(Session, submission_id, statuses, timeout_s):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        with Session() as session:
-            sub = session.get(Submission, submission_id)
-            if sub.status in statuses:
-                return sub
-        time.sleep(0.25)
-    raise AssertionError('submission %d still %s after %d s' % (submission_id, sub.status, timeout_s))
 
 
 def test_worker_grades_a_queued_submission(service_env, celery_worker):

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from app.reports.similarity import rank, skeleton_code
 from grader.skeleton import boilerplate
-from tests.unit.app.test_similarity import SKELETON, student
+from tests.unit.app.similarity_class import SKELETON, student
 
 HANDOUT = SKELETON.replace('{BODY}', '# TODO: your code\n        pass\n        # END OF YOUR CODE')
 
