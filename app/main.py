@@ -21,6 +21,9 @@ from app.http.errors import as_http
 from app.web import account, instructor, similarity_pages, student
 from app.web.common import SignInRequired, render
 
+# Every router, mounted by create_app: the REST API under /api/v1, the pages at the root (docs/howto-app.md).
+API_ROUTERS = (auth.router, submissions.router, exports.router, regrade.router, extensions.router, skeleton.router)
+PAGE_ROUTERS = (student.router, instructor.router, account.router, similarity_pages.router)
 HEADINGS = {401: 'Please sign in', 403: 'Not for you', 404: 'Not found', 409: 'Not yet', 413: 'Too large',
             422: 'Not accepted', 429: 'Slow down'}
 
@@ -36,14 +39,10 @@ def create_app(settings=None, send_grading=None, send_preview=None):
     sender = Sender(settings.broker_url)
     app.state.send_grading = send_grading or sender.grading
     app.state.send_preview = send_preview or sender.preview
-    for router in (auth.router, submissions.router, exports.router, regrade.router, extensions.router,
-                   skeleton.router):
+    for router in API_ROUTERS:
         app.include_router(router, prefix='/api/v1')
-
-    app.include_router(student.router)
-    app.include_router(instructor.router)
-    app.include_router(account.router)
-    app.include_router(similarity_pages.router)
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
     app.mount('/static', StaticFiles(directory=os.path.join(os.path.dirname(__file__), 'web', 'static')), name='static')
     app.add_middleware(BodyLimit, settings=settings)
 

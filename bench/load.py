@@ -28,9 +28,9 @@ sys.path.insert(0, ROOT)
 import httpx  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from app.accounts.security import hash_password  # noqa: E402
 from app.core.db import aware, make_engine, make_sessionmaker  # noqa: E402
 from app.core.models import Assignment, Course, Membership, Submission, User  # noqa: E402
-from app.accounts.security import hash_password  # noqa: E402
 
 SOURCE = open(os.path.join(ROOT, 'tests', 'submissions', 'correct_vectorized', 'convolutional_networks.py')).read()
 TIME_LIMIT_S = 3600

@@ -2,6 +2,7 @@
 from celery import Celery
 
 from app.core.config import get_settings
+from app.grading.sender import GRADE_TASK
 
 
 def create_app(settings=None):
@@ -12,7 +13,7 @@ def create_app(settings=None):
         task_reject_on_worker_lost=True,      # ... and goes back to the queue if its worker dies
         worker_prefetch_multiplier=1,
         task_default_queue='cpu',
-        task_routes={'grader.grade_submission': {'queue': 'cpu'}},
+        task_routes={GRADE_TASK: {'queue': 'cpu'}},
         # a message unacked past the grading deadline goes back to its queue; look for such every <= 10 s
         broker_transport_options={'visibility_timeout': settings.grading_deadline_s,
                                   'unacked_restore_interval': max(1, min(10, settings.grading_deadline_s // 10)),

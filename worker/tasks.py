@@ -1,4 +1,5 @@
-"""Celery tasks: thin wrappers that re-read rows by id and call the grader."""
+"""Celery tasks: thin wrappers that re-read rows by id and call the grader. Their names are the contract with
+the senders (app.grading.sender: grader.grade_submission, grader.preview_regrade)."""
 import logging
 import os
 import threading
@@ -10,6 +11,8 @@ from sqlalchemy.exc import OperationalError
 from app.core.config import get_settings
 from app.core.db import make_engine, make_sessionmaker
 from app.core.storage import Storage
+from app.grading.claims import claim, fail, fail_preview, preview_attempt, save, save_preview
+from app.grading.sender import GRADE_TASK, PREVIEW_TASK
 from grader import get_profile, grade, orphans, teardown
 from grader.datasets import DatasetError
 from grader.pool import WarmPool
@@ -17,7 +20,6 @@ from grader.sandbox import SandboxConfig, SandboxUnavailable
 from grader.text import one_line, traceback_text
 
 from .celery_app import app
-from app.grading.claims import claim, fail, fail_preview, preview_attempt, save, save_preview
 
 log = logging.getLogger(__name__)
 _sessions = {}
@@ -111,7 +113,7 @@ def _grade(settings, attempt, queue):
                  train_time_limit_s=settings.train_time_limit_s)
 
 
-@app.task(name='grader.grade_submission', bind=True, max_retries=10, acks_late=True)
+@app.task(name=GRADE_TASK, bind=True, max_retries=10, acks_late=True)
 def grade_submission(self, submission_id):
     """Grade one submission. Idempotent: a graded row is left alone; only the newest claim saves."""
     settings = get_settings()
@@ -150,7 +152,7 @@ def grade_submission(self, submission_id):
     return 'graded' if saved else 'superseded'
 
 
-@app.task(name='grader.preview_regrade', bind=True, max_retries=10, acks_late=True)
+@app.task(name=PREVIEW_TASK, bind=True, max_retries=10, acks_late=True)
 def preview_regrade(self, item_id):
     """Grade one submission of a regrade run aside: its rows stay as they are until the run is applied."""
     settings = get_settings()

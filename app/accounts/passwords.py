@@ -6,11 +6,11 @@ Either way every other session of the account is signed out.
 """
 from sqlalchemy import delete, select
 
-from app.core.errors import Invalid, NotAllowed
-from app.courses import audit
-from app.accounts.signin import authenticate
-from app.core.models import AccountHome, ApiToken, IssuedPassword, Membership
 from app.accounts.security import hash_generated, hash_password, random_password, token_digest
+from app.accounts.signin import authenticate
+from app.core.errors import Invalid, NotAllowed
+from app.core.models import AccountHome, ApiToken, IssuedPassword, Membership
+from app.courses import audit
 
 MIN_LENGTH, MAX_LENGTH = 10, 200
 

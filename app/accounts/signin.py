@@ -3,9 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from app.accounts.security import new_token, verify_password
 from app.core.errors import TooMany, WrongCredentials
 from app.core.models import ApiToken, User
-from app.accounts.security import new_token, verify_password
 from app.core.throttle import describe_wait, take, wait_s
 
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
+from app.accounts.passwords import change
 from app.accounts.signin import authenticate, issue_token
 from app.http.deps import COOKIE, CurrentUser, SessionDep, oauth2
-from app.accounts.passwords import change
 
 router = APIRouter(prefix='/auth', tags=['auth'])
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import select
 
-from app.courses import audit
 from app.accounts.access import find_assignment, course_students, require_instructor
+from app.core.models import Submission, User
+from app.courses import audit
 from app.courses.terms import schedule
 from app.http.deps import CurrentUser, SessionDep
-from app.core.models import Submission, User
 from app.reports.feedback import gradescope_json
 from app.reports.scores import effective_score, summarise, to_csv
 

@@ -11,11 +11,11 @@ from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from app.courses import terms
 from app.accounts.access import find_assignment, find_course_member, require_instructor
 from app.core.db import aware
-from app.http.deps import CurrentUser, SessionDep
 from app.core.models import Extension, User
+from app.courses import terms
+from app.http.deps import CurrentUser, SessionDep
 
 router = APIRouter(tags=['extensions'])
 

@@ -11,7 +11,7 @@ from app.http.deps import CurrentUser, SessionDep
 router = APIRouter(tags=['regrade'])
 
 
-@router.post('/submissions/{submission_id}/regrade', status_code=202)
+@router.post('/submissions/{submission_id}/regrade', status_code=202, name='regrade_one')   # its OpenAPI id as before
 def regrade_submission(submission_id: int, request: Request, session: SessionDep, user: CurrentUser):
     sub = regrade_one(session, user, submission_id, request.app.state.settings, request.app.state.send_grading,
                       source='API')

@@ -8,8 +8,8 @@ DELETE /api/v1/assignments/{slug}/skeleton   -> 204
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.courses import skeletons
 from app.accounts.access import find_assignment, require_instructor
+from app.courses import skeletons
 from app.http.deps import CurrentUser, SessionDep
 from app.http.forms import read_skeleton
 

@@ -16,12 +16,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app.courses import audit, create, roster, skeletons
-
 from app.accounts import passwords
 from app.core.config import get_settings
 from app.core.db import aware, make_engine, make_sessionmaker, utc_text
 from app.core.models import Assignment, Course, Membership, User
+from app.courses import audit, create, roster, skeletons
 
 
 class Refused(Exception):

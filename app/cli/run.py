@@ -12,10 +12,10 @@ import sys
 import time
 from urllib.parse import urlparse
 
-from app.core.config import ROOT, Settings, get_settings
-from app.core.db import make_engine, make_sessionmaker
 from app.cli.migrate import upgrade
 from app.cli.seed import seed
+from app.core.config import ROOT, Settings, get_settings
+from app.core.db import make_engine, make_sessionmaker
 
 
 def _reachable(host, port):

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from app.accounts.security import hash_password
 from app.core.config import get_settings
 from app.core.db import make_engine, make_sessionmaker
 from app.core.models import AccountHome, Assignment, Course, Membership, User
-from app.accounts.security import hash_password
 
 ASSIGNMENTS = (('convnet', 'Convolutional networks (EECS 498)', 'eecs498'),
                ('convnet-hw6', 'Convolutional networks (Deep Vision HW6)', 'deep-vision-hw6'),

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app.core.db import aware
 from app.accounts.access import emails_of
+from app.core.db import aware
 from app.core.models import Assignment, AuditEvent
 from app.reports.scores import cell
 

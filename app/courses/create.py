@@ -3,8 +3,8 @@ import re
 
 from sqlalchemy import select
 
-from app.courses import audit
 from app.core.models import Assignment, Course
+from app.courses import audit
 from grader.catalog import PROFILES
 
 SLUG = re.compile(r'^[a-z0-9][a-z0-9-]{0,63}$')

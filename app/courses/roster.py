@@ -5,11 +5,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app.courses import audit
-
 from app.accounts import passwords
-from app.core.models import AccountHome, IssuedPassword, Membership, User
 from app.accounts.security import hash_generated, random_password
+from app.core.models import AccountHome, IssuedPassword, Membership, User
+from app.courses import audit
 
 
 def parse_email(text):

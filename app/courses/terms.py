@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.courses import audit
-from app.core.db import aware, utc_text
 from app.accounts.access import emails_of
+from app.core.db import aware, utc_text
 from app.core.models import Extension, Submission
+from app.courses import audit
 from app.courses.roster import csv_rows
 
 

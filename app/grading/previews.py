@@ -4,9 +4,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app.grading.dispatch import queue_for
-from app.courses import audit
 from app.core.models import Assignment, RegradeItem, RegradeRun, Submission, User
+from app.courses import audit
+from app.grading.dispatch import queue_for
 from app.grading.persist import save_report
 from grader.report import Report
 

@@ -4,13 +4,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app.core.errors import Invalid, NotAllowed, TooMany
 from app.accounts.access import require_member
-from app.courses.terms import terms_for
-from app.grading.dispatch import send_grading
+from app.core.errors import Invalid, NotAllowed, TooMany
 from app.core.models import Submission
 from app.core.storage import Storage
 from app.core.throttle import describe_wait, state, take
+from app.courses.terms import terms_for
+from app.grading.dispatch import send_grading
 from app.grading.uploads import GRADED_FILE, UploadError, graded_source
 
 

@@ -7,9 +7,9 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 
+from app.accounts.security import token_digest
 from app.core.db import aware
 from app.core.models import ApiToken, User
-from app.accounts.security import token_digest
 
 oauth2 = OAuth2PasswordBearer(tokenUrl='/api/v1/auth/token', auto_error=False)
 COOKIE = 'ag_session'

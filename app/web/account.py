@@ -3,10 +3,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 
+from app.accounts.passwords import MIN_LENGTH, change
 from app.core.errors import DomainError, WrongCredentials
 from app.http.deps import COOKIE, SessionDep
 from app.http.errors import status_of
-from app.accounts.passwords import MIN_LENGTH, change
 
 from .common import check_csrf, page_user, render
 

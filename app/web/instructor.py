@@ -7,24 +7,20 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
-from app.courses import audit, skeletons
-
-from app.reports import dashboard
-
 from app.accounts import passwords
-
-from app.grading import previews
 from app.accounts.access import course_students, find_assignment, find_course_member, is_instructor, require_instructor
-from app.courses import terms
+from app.core.errors import NotFound
+from app.core.models import Assignment, Course, RegradeRun, Submission
+from app.courses import audit, skeletons, terms
 from app.courses.create import create_assignment, settings_problem
+from app.courses.roster import enrol, parse_roster
 from app.courses.terms import terms_for
+from app.grading import previews
+from app.grading.regrades import regrade_one
 from app.http.bodylimit import BodyTooLarge
 from app.http.deps import SessionDep
 from app.http.forms import read_skeleton
-from app.grading.regrades import regrade_one
-from app.core.errors import NotFound
-from app.core.models import Assignment, Course, RegradeRun, Submission
-from app.courses.roster import enrol, parse_roster
+from app.reports import dashboard
 from app.reports.scores import summarise
 from grader.catalog import PROFILES
 

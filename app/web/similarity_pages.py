@@ -1,10 +1,10 @@
 """Instructors: which students' latest files share unusually much code, and two files side by side."""
 from fastapi import APIRouter, HTTPException, Request
 
-from app.reports import similarity
-from app.http.deps import SessionDep
 from app.core.models import Submission, User
 from app.core.storage import Storage
+from app.http.deps import SessionDep
+from app.reports import similarity
 
 from .common import instructor_page, render
 

@@ -8,21 +8,21 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from app.accounts.access import find_assignment, is_instructor, require_member, readable_submission
+from app.accounts.security import token_digest
 from app.accounts.signin import authenticate, issue_token
-from app.http.bodylimit import BodyTooLarge
 from app.core.config import secret_key
 from app.core.errors import DomainError
+from app.core.models import ApiToken, Assignment, Course, Membership, Submission, User
+from app.core.throttle import describe_wait
+from app.courses.terms import terms_for
+from app.grading.submit import accept, admit, closed, uploads_left
+from app.grading.uploads import ALLOWED_SUFFIXES
+from app.http.bodylimit import BodyTooLarge
 from app.http.deps import COOKIE, SessionDep
 from app.http.errors import status_of
 from app.http.forms import read_upload
-from app.accounts.security import token_digest
-from app.reports.leaderboard import pseudonym, standings
-from app.core.models import ApiToken, Assignment, Course, Membership, Submission, User
-from app.courses.terms import terms_for
 from app.reports.feedback import details_hidden
-from app.grading.submit import accept, admit, closed, uploads_left
-from app.core.throttle import describe_wait
-from app.grading.uploads import ALLOWED_SUFFIXES
+from app.reports.leaderboard import pseudonym, standings
 from grader.catalog import PROFILES
 
 from .common import check_csrf, page_user, render

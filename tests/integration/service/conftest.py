@@ -12,9 +12,9 @@ import time
 import httpx
 import pytest
 
-from app.core.db import make_engine, make_sessionmaker
 from app.cli.migrate import upgrade
 from app.cli.seed import seed
+from app.core.db import make_engine, make_sessionmaker
 from tests.conftest import ROOT
 from tests.integration.service.helpers import free_port
 

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
+from app.accounts.security import hash_password
 from app.cli.admin import main as admin_main
 from app.core.models import Assignment, AuditEvent, Course, Membership, User
-from app.accounts.security import hash_password
 from tests.integration.service.helpers import browser_like, sessions, token
 
 pytestmark = pytest.mark.slow

@@ -7,9 +7,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from app.accounts.security import verify_password
 from app.cli.migrate import upgrade
 from app.core.models import Assignment, AuditEvent, Course, Membership, User
-from app.accounts.security import verify_password
 from tests.conftest import ROOT
 from tests.integration.service.helpers import admin, sessions
 

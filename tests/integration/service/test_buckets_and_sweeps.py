@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from alembic import command
 
+from app.cli.migrate import alembic_config, upgrade
 from app.core.config import Settings
 from app.core.db import make_engine, make_sessionmaker
-from app.cli.migrate import alembic_config, upgrade
 from app.core.models import Assignment, Course, Submission, User
 from app.core.throttle import describe_wait, take, wait_s
 from app.grading.dispatch import stuck, sweep

@@ -6,10 +6,10 @@ from alembic import command
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from app.core.db import make_engine, make_sessionmaker
-from app.cli.migrate import alembic_config, upgrade
-from app.core.models import ApiToken, Assignment, CheckRow, Course, Submission, User
 from app.accounts.security import hash_password, new_token, token_digest, verify_password
+from app.cli.migrate import alembic_config, upgrade
+from app.core.db import make_engine, make_sessionmaker
+from app.core.models import ApiToken, Assignment, CheckRow, Course, Submission, User
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 

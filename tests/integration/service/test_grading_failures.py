@@ -10,8 +10,8 @@ from app.core.config import Settings
 from app.core.models import Assignment, CheckRow, Submission
 from app.core.storage import Storage
 from tests.attacks import corpus
-from worker.celery_app import create_app
 from tests.integration.service.helpers import add_submission, wait_for
+from worker.celery_app import create_app
 
 pytestmark = pytest.mark.slow
 ATTACKED = 'conv_forward.s1_p0'

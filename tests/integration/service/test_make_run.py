@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
-from tests.submissions import variants
 from tests.integration.service.helpers import free_port
+from tests.submissions import variants
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.core.models import Assignment
 from tests.conftest import read_submission
-from tests.submissions import bugs, contract
 from tests.integration.service.helpers import graded_row, sessions, set_assignment, shot, sign_in, UNLABELLED
+from tests.submissions import bugs, contract
 
 pytestmark = pytest.mark.slow
 GRADED_S = 180_000                                     # ms: a grading on a busy 2-core machine

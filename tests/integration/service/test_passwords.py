@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from app.core.models import Course, Membership, User
 from app.accounts.security import hash_password
+from app.core.models import Course, Membership, User
 from tests.integration.service.helpers import browser_like, sessions, token
 
 pytestmark = pytest.mark.slow

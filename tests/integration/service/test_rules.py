@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.core.models import Submission, User
 from app.accounts.security import hash_password
+from app.core.models import Submission, User
 from tests.integration.service.helpers import graded_row, queued_ids, sessions, set_assignment, token, upload, V1
 
 pytestmark = pytest.mark.slow

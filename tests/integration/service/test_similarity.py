@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.unit.app.similarity_class import renamed, student
 from tests.integration.service.helpers import browser_like, sessions, shot, sign_in, token, upload
+from tests.unit.app.similarity_class import renamed, student
 
 pytestmark = pytest.mark.slow
 

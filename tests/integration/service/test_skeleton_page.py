@@ -3,8 +3,8 @@ cannot serve is refused with what and why, the right one is kept and listed, and
 import pytest
 
 from grader.catalog import PROFILES
-from tests.submissions import variants
 from tests.integration.service.helpers import shot, sign_in, UNLABELLED
+from tests.submissions import variants
 
 pytestmark = pytest.mark.slow
 

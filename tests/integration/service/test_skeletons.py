@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.core.models import Assignment, AuditEvent, Course
 from grader.catalog import PROFILES
-from tests.submissions import variants
 from tests.integration.service.helpers import admin, browser_like, sessions, set_assignment, token, V1
+from tests.submissions import variants
 
 pytestmark = pytest.mark.slow
 STA_BLOCK = dict(PROFILES['sta9131'].skeleton_imports)['a3_helpers']

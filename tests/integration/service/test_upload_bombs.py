@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from app.core.models import User
 from app.accounts.security import hash_password
+from app.core.models import User
 from tests.integration.service.crafted_zips import (MIB, corrupt_stream, declare_size, directory_flood, mark_encrypted,
                                                     one_member, streamed_member)
 from tests.integration.service.helpers import sessions, token

@@ -5,11 +5,11 @@ from types import SimpleNamespace as Row
 
 import pytest
 
+from app.courses.roster import parse_roster
 from app.reports import dashboard
 from app.reports.leaderboard import pseudonym, standings
 from app.web.charts import histogram_svg, pass_rate_svg, timeline_svg
 from app.web.common import without_prefix
-from app.courses.roster import parse_roster
 
 DUE = datetime(2026, 12, 10, 12, tzinfo=timezone.utc)
 

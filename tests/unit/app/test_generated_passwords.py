@@ -5,9 +5,9 @@ from argon2 import extract_parameters
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from app.courses import roster
-from app.core.models import Base
 from app.accounts.security import hash_generated, hash_password, random_password, verify_password
+from app.core.models import Base
+from app.courses import roster
 
 
 def test_a_generated_password_is_hashed_cheaply_and_signs_in():

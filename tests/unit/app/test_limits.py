@@ -8,10 +8,10 @@ from fastapi import FastAPI, File, UploadFile
 from fastapi.params import File as FileParam
 from fastapi.routing import APIRoute
 
-from app.http.bodylimit import MULTIPART_FRAMING, cap
 from app.core.config import Settings
-from app.main import create_app
 from app.grading.uploads import MAX_ZIP_MEMBERS, UploadError, graded_source
+from app.http.bodylimit import MULTIPART_FRAMING, cap
+from app.main import create_app
 from grader import archive
 from tests.integration.service.crafted_zips import (MIB, corrupt_stream, declare_size, directory_flood,
                                                     mark_encrypted, one_member, streamed_member)

@@ -1,6 +1,6 @@
 """make run's worker command lines: which queues each worker takes, with and without CUDA."""
-from app.core.config import Settings
 from app.cli.run import worker_commands
+from app.core.config import Settings
 
 
 def queues(commands):
