@@ -52,7 +52,7 @@ class CheckSpec:
     seed: int = 0
     timeout_s: float = 10.0
     visibility: str = 'visible'          # visible | after_due | hidden
-    depends_on: tuple = ()                # components this check also calls (grader/charges.py)
+    depends_on: tuple = ()                # components this check also calls (grader/scoring/charges.py)
     description: str = ''
     slow: bool = False                    # trains a model
     advisory: str = ''                    # why the configuration is outside the skeleton's contract: 0 points

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from grader.sandbox import SandboxConfig
+from grader.isolation.sandbox import SandboxConfig
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUBMISSIONS = os.path.join(ROOT, 'tests', 'submissions')

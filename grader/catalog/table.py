@@ -1,5 +1,5 @@
 """The check catalog as a Markdown table (docs/catalog.md): points, advisory marks and dependencies."""
-from ..charges import calls, check_calls
+from ..scoring.charges import calls, check_calls
 from ..spec import COMPONENTS
 
 HEADER = ('| check | points | contract | depends on (transitively) | configuration |\n'

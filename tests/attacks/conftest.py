@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from grader import teardown
 from grader.catalog import get_profile
 from grader.engine import grade
-from grader.pool import WarmPool
+from grader.isolation import teardown
+from grader.isolation.pool import WarmPool
 from tests.attacks import corpus
 from tests.conftest import RUNNER_KINDS
 

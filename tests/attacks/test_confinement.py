@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import pytest
 
-from grader import teardown
 from grader.engine import grade
+from grader.isolation import teardown
 from tests.attacks import conftest
 from tests.attacks.conftest import ATTACKED, PROFILE, UNTOUCHED, by_id, grade_strict
 from tests.attacks.test_process_attacks import DIED, contained

@@ -19,8 +19,8 @@ import time
 
 import pytest
 
-from grader.cputime import WallBound
-from grader.sandbox import plan
+from grader.isolation.cputime import WallBound
+from grader.isolation.sandbox import plan
 from tests.attacks.conftest import ATTACKED, STRICT, UNTOUCHED, by_id, grade_strict, leftover_processes
 from tests.conftest import read_submission
 

@@ -10,11 +10,11 @@ from dataclasses import replace
 
 import pytest
 
-from grader import sandbox
 from grader.catalog import get_profile
-from grader.cputime import WallBound
 from grader.engine import grade
-from grader.owner import owner_tag
+from grader.isolation import sandbox
+from grader.isolation.cputime import WallBound
+from grader.isolation.owner import owner_tag
 from tests.conftest import RUNNER_KINDS, read_submission
 
 pytestmark = pytest.mark.slow

@@ -1,5 +1,5 @@
 """A grading process killed mid-grading (SIGKILL, the OOM killer) leaves its job folder and cgroup behind;
-grader.orphans.sweep() removes them, and nothing a running process owns."""
+grader.isolation.orphans.sweep() removes them, and nothing a running process owns."""
 import os
 import subprocess
 import tempfile
@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from grader import orphans, sandbox
-from grader.job import Job
+from grader.isolation import orphans, sandbox
+from grader.isolation.runner_files import RunnerFiles
 from tests.attacks.conftest import leftover_processes
 from tests.conftest import PYTHON, ROOT, RUNNER_KINDS, read_submission
 
@@ -50,7 +50,7 @@ def test_what_a_killed_grading_process_left_is_swept(kind):
     assert os.path.isdir(folder)                 # left behind: no teardown ran
     assert bool(cgroups) == bool(sandbox.plan(RUNNER_KINDS[kind]).cgroup)
     assert all(os.path.isdir(c) for c in cgroups)
-    alive = Job(base_dir=base)                   # this process's: still in use
+    alive = RunnerFiles(base_dir=base)           # this process's: still in use
     removed = orphans.sweep(base)
     assert folder in removed and not os.path.exists(folder)
     assert all(c in removed and not os.path.exists(c) for c in cgroups)    # removed only once empty

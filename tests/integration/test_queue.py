@@ -6,7 +6,7 @@ import pytest
 
 from grader.catalog import get_profile
 from grader.engine import _output_end, grade, select_checks
-from grader.inputs import make_inputs
+from grader.scoring.inputs import make_inputs
 from tests.conftest import RUNNER_KINDS, read_submission
 
 pytestmark = pytest.mark.slow

@@ -1,14 +1,14 @@
 """A graded submission's runner is killed before grade() returns; waiting for it to go, removing its cgroup
-and deleting its files happen on a thread (grader/teardown.py), and leave nothing behind."""
+and deleting its files happen on a thread (grader/isolation/teardown.py), and leave nothing behind."""
 import os
 import random
 import tempfile
 
 import pytest
 
-from grader import sandbox, teardown
 from grader.catalog import get_profile
 from grader.engine import grade
+from grader.isolation import sandbox, teardown
 from tests.conftest import RUNNER_KINDS, read_submission
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from grader.catalog import PROFILES, get_profile
-from grader.inputs import build_inputs
+from grader.scoring.inputs import build_inputs
 from grader.spec import COMPONENTS, METRICS
 
 

@@ -5,9 +5,9 @@ import pytest
 import reference
 from grader.catalog import PROFILES, get_profile
 from grader.catalog.base import POINTS
-from grader.inputs import build_inputs
-from grader.metrics import rel_error
 from grader.runner import procedures
+from grader.scoring.inputs import build_inputs
+from grader.scoring.metrics import rel_error
 from grader.spec import COMPONENTS
 
 EECS = get_profile('eecs498')
