@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import torch
 
+from .components import COMPONENT_NAMES
 from .isolation import teardown
 from .isolation.cputime import Limit, WallBound
 from .isolation.launch import Runner, RunnerGone, RunnerTimeout
@@ -30,19 +31,6 @@ RUNNER_START_TIMEOUT_S = 120.0      # torch import inside the sandbox, before an
 SEND_AHEAD = 16                     # requests queued at the runner beyond the one it works on
 MESSAGE_LIMIT = 2000                # characters of one check's message (the configuration's description aside)
 NOT_IMPORTED = 'not run: your file could not be imported (see the error above)'
-
-COMPONENT_NAMES = {
-    'conv_forward': 'Conv.forward', 'conv_backward': 'Conv.backward',
-    'maxpool_forward': 'MaxPool.forward', 'maxpool_backward': 'MaxPool.backward',
-    'batchnorm_forward': 'BatchNorm.forward', 'batchnorm_backward': 'BatchNorm.backward',
-    'batchnorm_backward_alt': 'BatchNorm.backward_alt',
-    'spatial_batchnorm_forward': 'SpatialBatchNorm.forward',
-    'spatial_batchnorm_backward': 'SpatialBatchNorm.backward',
-    'kaiming_initializer': 'kaiming_initializer', 'three_layer_convnet': 'ThreeLayerConvNet',
-    'deep_convnet': 'DeepConvNet', 'deep_convnet_batchnorm': 'DeepConvNet with batchnorm',
-    'save_load': 'save/load', 'overfit': 'find_overfit_parameters',
-    'solver': 'create_convolutional_solver_instance',
-}
 
 
 def format_error(err):
