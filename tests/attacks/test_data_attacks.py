@@ -19,7 +19,7 @@ import pytest
 from grader.__main__ import main as cli_main
 from grader.shims import bundle_source
 from tests.attacks import corpus
-from tests.attacks.conftest import ATTACKED, UNTOUCHED, by_id, grade_strict
+from tests.attacks.helpers import ATTACKED, UNTOUCHED, by_id, grade_strict
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import PYTHON, ROOT
+from tests.helpers.paths import PYTHON, ROOT
 from tests.submissions.bugs import base_source
 
 pytestmark = pytest.mark.slow
@@ -54,7 +54,7 @@ resource.setrlimit(resource.RLIMIT_AS, (%(limit)d, resource.getrlimit(resource.R
 from grader.catalog import get_profile
 from grader.engine import grade
 from grader.isolation import teardown
-from tests.conftest import RUNNER_KINDS
+from tests.helpers.isolation import RUNNER_KINDS
 source = open(sys.argv[1], 'rb').read()
 report = grade(source, get_profile('eecs498'), only=['solver', 'conv_forward.s1_p0'],
                sandbox=RUNNER_KINDS[sys.argv[2]])

@@ -15,7 +15,8 @@ from grader.engine import grade
 from grader.isolation import sandbox
 from grader.isolation.cputime import WallBound
 from grader.isolation.owner import owner_tag
-from tests.conftest import RUNNER_KINDS, read_submission
+from tests.helpers.isolation import RUNNER_KINDS
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 PROFILE = get_profile('eecs498')

@@ -11,7 +11,7 @@ from grader.isolation import forkserver
 from grader.isolation.launch import Runner
 from grader.isolation.runner_files import RunnerFiles
 from grader.isolation.sandbox import SandboxConfig, plan
-from tests.conftest import read_submission
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 CONFIG = SandboxConfig(mode='strict', fork_server=True, tmp_size_mib=96)     # a zygote of this test's own

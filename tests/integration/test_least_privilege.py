@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import PYTHON, ROOT, submission_path
+from tests.helpers.paths import PYTHON, ROOT, submission_path
 
 pytestmark = pytest.mark.slow
 COMPOSE = '%s/docker-compose.yml' % ROOT

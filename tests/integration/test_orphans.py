@@ -9,25 +9,18 @@ import pytest
 
 from grader.isolation import orphans, sandbox
 from grader.isolation.runner_files import RunnerFiles
-from tests.attacks.conftest import leftover_processes
-from tests.conftest import PYTHON, ROOT, RUNNER_KINDS, read_submission
+from tests.helpers.isolation import RUNNER_KINDS, cgroups_of, leftover_processes  # cgroups_of: service/test_worker.py too
+from tests.helpers.paths import PYTHON, ROOT, read_submission
 
 pytestmark = pytest.mark.slow
 GRADE = '''
 import sys
 from grader.catalog import get_profile
 from grader.engine import grade
-from tests.conftest import RUNNER_KINDS
+from tests.helpers.isolation import RUNNER_KINDS
 grade(open(sys.argv[1], 'rb').read(), get_profile('eecs498'), only=['conv_forward.s1_p0'],
       sandbox=RUNNER_KINDS[sys.argv[2]], base_dir=sys.argv[3])
 '''
-
-
-def cgroups_of(pid):
-    parents = [os.path.join(sandbox.CGROUP_V2, 'grader')] + [os.path.join(d, 'grader')
-                                                             for d in sandbox.CGROUP_V1.values()]
-    return [os.path.join(p, n) for p in parents if os.path.isdir(p)
-            for n in os.listdir(p) if n.startswith('job-%d.' % pid)]
 
 
 @pytest.mark.parametrize('kind', RUNNER_KINDS)

@@ -10,7 +10,8 @@ from grader.catalog import get_profile
 from grader.engine import grade
 from grader.isolation import teardown
 from grader.isolation.pool import WarmPool
-from tests.conftest import RUNNER_KINDS, read_submission
+from tests.helpers.isolation import RUNNER_KINDS
+from tests.helpers.paths import read_submission
 
 CONFIGS = RUNNER_KINDS
 PROFILE = get_profile('eecs498')

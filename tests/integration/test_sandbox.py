@@ -10,7 +10,7 @@ import pytest
 from grader.catalog import get_profile
 from grader.engine import grade
 from grader.isolation.sandbox import SandboxConfig, SandboxUnavailable, plan
-from tests.conftest import PYTHON, ROOT, read_submission
+from tests.helpers.paths import PYTHON, ROOT, read_submission
 
 pytestmark = pytest.mark.slow
 PROFILE = get_profile('eecs498')

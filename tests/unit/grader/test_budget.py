@@ -7,7 +7,7 @@ import torch
 
 import reference
 from grader.scoring import budget
-from tests.conftest import PYTHON, ROOT
+from tests.helpers.paths import PYTHON, ROOT
 
 CIFAR = (3, 32, 32)
 DEEP = [  # (num_filters, max_pools, batchnorm, input_dims)
