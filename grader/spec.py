@@ -1,4 +1,4 @@
-"""The shared vocabulary: what a check is, what it compares, what a profile is."""
+"""The shared vocabulary: what a check is, what it compares, what a component and a profile are."""
 from dataclasses import dataclass, field
 from typing import Mapping
 
