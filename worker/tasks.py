@@ -10,10 +10,11 @@ from sqlalchemy.exc import OperationalError
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
 from app.storage import Storage
-from grader import get_profile, grade, orphans, teardown
-from grader.datasets import DatasetError
-from grader.pool import WarmPool
-from grader.sandbox import SandboxConfig, SandboxUnavailable
+from grader import get_profile, grade
+from grader.isolation import orphans, teardown
+from grader.scoring.datasets import DatasetError
+from grader.isolation.pool import WarmPool
+from grader.isolation.sandbox import SandboxConfig, SandboxUnavailable
 from grader.text import one_line, traceback_text
 
 from .celery_app import app

@@ -4,7 +4,7 @@ import pytest
 from grader.catalog import get_profile
 from grader.cputime import WallBound
 from grader.engine import grade
-from tests.conftest import read_submission
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 PROFILE = get_profile('eecs498')

@@ -15,9 +15,9 @@ from app.migrate import upgrade
 from app.models import Assignment, CheckResult, Course, Submission, User
 from app.security import hash_password
 from app.storage import Storage
-from grader.cifar import write_cifar10
-from grader.datasets import synthetic_pixels
-from grader.owner import stat_field
+from grader.isolation.owner import stat_field
+from grader.scoring.cifar import write_cifar10
+from grader.scoring.datasets import synthetic_pixels
 from tests.conftest import read_submission
 from tests.integration.test_orphans import cgroups_of
 from worker.celery_app import create_app
