@@ -21,9 +21,9 @@ from sqlalchemy import select  # noqa: E402
 from app.core.db import aware, make_engine, make_sessionmaker  # noqa: E402
 from app.core.models import CheckRow, Submission  # noqa: E402
 from grader import get_profile, grade  # noqa: E402
-from grader.cifar import write_cifar10  # noqa: E402
-from grader.datasets import synthetic_pixels  # noqa: E402
-from grader.sandbox import SandboxConfig  # noqa: E402
+from grader.isolation.sandbox import SandboxConfig  # noqa: E402
+from grader.scoring.cifar import write_cifar10  # noqa: E402
+from grader.scoring.datasets import synthetic_pixels  # noqa: E402
 from load import enrol, free_port, sign_in, start_stack, stop_stack  # noqa: E402
 
 PROFILE = get_profile('eecs498')

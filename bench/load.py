@@ -8,7 +8,7 @@ per upload, then fires every upload from `--clients` concurrent HTTP clients and
 each submission is graded. Prints upload latency p50/p95, time from upload to graded p50/p95 and graded
 submissions per minute; fails (exit 1) on any refused upload, any error row or any lost submission.
 Without --training the assignment skips the two training checks (a few seconds of grading each instead
-of ~17 s), which is what the figures in the README use.
+of ~17 s), which is what the figures in docs/benchmarks.md use.
 """
 import argparse
 import os

@@ -20,15 +20,15 @@ sys.path.insert(0, ROOT)
 
 import torch  # noqa: E402
 
-from grader import teardown  # noqa: E402
 from grader.catalog import get_profile  # noqa: E402
-from grader.compare import compare_output  # noqa: E402
 from grader.engine import grade, select_checks  # noqa: E402
-from grader.expect import EXPECT  # noqa: E402
-from grader.inputs import make_inputs  # noqa: E402
-from grader.job import Job  # noqa: E402
-from grader.pool import WarmPool  # noqa: E402
-from grader.sandbox import SandboxConfig  # noqa: E402
+from grader.isolation import teardown  # noqa: E402
+from grader.isolation.pool import WarmPool  # noqa: E402
+from grader.isolation.runner_files import RunnerFiles  # noqa: E402
+from grader.isolation.sandbox import SandboxConfig  # noqa: E402
+from grader.scoring.compare import compare_output  # noqa: E402
+from grader.scoring.expect import EXPECT  # noqa: E402
+from grader.scoring.inputs import make_inputs  # noqa: E402
 from timing import interleaved_medians  # noqa: E402
 
 SOURCE = open(os.path.join(ROOT, 'tests', 'submissions', 'correct_vectorized', 'convolutional_networks.py'),
@@ -40,15 +40,15 @@ FORK_SERVER = SandboxConfig(mode='strict', fork_server=True)       # the service
 
 def in_process(specs):
     """Import the submission here once, then run and compare every check; -> passed count."""
-    job = Job(SOURCE, PROFILE)
-    sys.path[:0] = [job.submission_dir, job.runner_dir]
+    files = RunnerFiles(SOURCE, PROFILE)
+    sys.path[:0] = [files.submission_dir, files.runner_dir]
     import importlib
 
     import procedures
     import stubs
     stubs.install()
-    module = importlib.import_module(job.module)
-    ctx = {'device': 'cpu', 'workdir': job.scratch_dir, 'solver_module': importlib.import_module(job.solver_module),
+    module = importlib.import_module(files.module)
+    ctx = {'device': 'cpu', 'workdir': files.scratch_dir, 'solver_module': importlib.import_module(files.solver_module),
            'profile': PROFILE}
     passed = 0
     for spec in specs:
@@ -60,10 +60,10 @@ def in_process(specs):
         results = list(results) + [compare_output(out, expected, view, meta, 'cpu')
                                    for out in spec.outputs if out.name in expected]
         passed += all(r.passed for r in results)
-    for name in (job.module, job.solver_module, 'procedures', 'stubs'):
+    for name in (files.module, files.solver_module, 'procedures', 'stubs'):
         sys.modules.pop(name, None)
     del sys.path[:2]
-    job.cleanup()
+    files.cleanup()
     return passed
 
 

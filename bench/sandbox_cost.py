@@ -18,7 +18,7 @@ sys.path.insert(0, ROOT)
 from grader.catalog import get_profile  # noqa: E402
 from timing import median_time  # noqa: E402
 from grader.engine import grade  # noqa: E402
-from grader.sandbox import SandboxConfig, plan  # noqa: E402
+from grader.isolation.sandbox import SandboxConfig, plan  # noqa: E402
 
 SOURCE = open(os.path.join(ROOT, 'tests', 'submissions', 'correct_vectorized', 'convolutional_networks.py'),
               'rb').read()

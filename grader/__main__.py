@@ -6,9 +6,9 @@ import sys
 
 from .catalog import DEFAULT_PROFILE, PROFILES
 from .catalog.table import markdown
-from .datasets import DatasetError
 from .engine import grade
-from .sandbox import SandboxConfig, SandboxUnavailable
+from .isolation.sandbox import SandboxConfig, SandboxUnavailable
+from .scoring.datasets import DatasetError
 from .submission import SubmissionError, load_source
 from .text import one_line
 

@@ -2,7 +2,7 @@
 
 The student module is imported only by the runner process; this side only reads the
 tensors it returns, computes expected values with reference/ and scores them. A check's limit counts the
-runner's CPU time (grader/cputime.py), with a wall-clock bound against code that waits; a check stopped by
+runner's CPU time (grader/isolation/cputime.py), with a wall-clock bound against code that waits; a check stopped by
 that bound before its CPU limit (starved by a loaded machine, or waiting) is run once more on a fresh runner.
 """
 import collections
@@ -12,36 +12,25 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from . import charges, teardown
-from .compare import compare_output
-from .cputime import Limit, WallBound
-from .datasets import cifar_splits
-from .expect import EXPECT
-from .inputs import make_inputs
-from .job import Job
-from .launch import Runner, RunnerGone, RunnerTimeout
-from .protocol import ProtocolError, clean_error, decode_outputs, encode_inputs
-from .sandbox import SandboxConfig, SandboxUnavailable, plan
+from .components import COMPONENT_NAMES
+from .isolation import teardown
+from .isolation.cputime import Limit, WallBound
+from .isolation.launch import Runner, RunnerGone, RunnerTimeout
+from .isolation.protocol import ProtocolError, clean_error, decode_outputs, encode_inputs
+from .isolation.runner_files import RunnerFiles
+from .isolation.sandbox import SandboxConfig, SandboxUnavailable, plan
+from .report import CheckResult, Report
+from .scoring import charges
+from .scoring.compare import compare_output
+from .scoring.datasets import cifar_splits
+from .scoring.expect import EXPECT
+from .scoring.inputs import make_inputs
 from .text import lines, one_line, traceback_text
 
 RUNNER_START_TIMEOUT_S = 120.0      # torch import inside the sandbox, before any student code
 SEND_AHEAD = 16                     # requests queued at the runner beyond the one it works on
 MESSAGE_LIMIT = 2000                # characters of one check's message (the configuration's description aside)
 NOT_IMPORTED = 'not run: your file could not be imported (see the error above)'
-from .report import CheckResult, Report
-
-COMPONENT_NAMES = {
-    'conv_forward': 'Conv.forward', 'conv_backward': 'Conv.backward',
-    'maxpool_forward': 'MaxPool.forward', 'maxpool_backward': 'MaxPool.backward',
-    'batchnorm_forward': 'BatchNorm.forward', 'batchnorm_backward': 'BatchNorm.backward',
-    'batchnorm_backward_alt': 'BatchNorm.backward_alt',
-    'spatial_batchnorm_forward': 'SpatialBatchNorm.forward',
-    'spatial_batchnorm_backward': 'SpatialBatchNorm.backward',
-    'kaiming_initializer': 'kaiming_initializer', 'three_layer_convnet': 'ThreeLayerConvNet',
-    'deep_convnet': 'DeepConvNet', 'deep_convnet_batchnorm': 'DeepConvNet with batchnorm',
-    'save_load': 'save/load', 'overfit': 'find_overfit_parameters',
-    'solver': 'create_convolutional_solver_instance',
-}
 
 
 def format_error(err):
@@ -58,9 +47,9 @@ def format_error(err):
 class Session:
     """The current runner process; restarted after a timeout or a crash."""
 
-    def __init__(self, job, device, plan_, import_timeout_s, warm=None, wall_bound=WallBound(),
+    def __init__(self, files, device, plan_, import_timeout_s, warm=None, wall_bound=WallBound(),
                  deadline=float('inf')):
-        self.job, self.device, self.plan = job, device, plan_
+        self.files, self.device, self.plan = files, device, plan_
         self.import_timeout_s = import_timeout_s
         self.wall_bound, self.deadline = wall_bound, deadline      # deadline: the submission's budget
         self.runner = None
@@ -91,7 +80,7 @@ class Session:
         if self.warm is not None:
             self.runner, self.warm = self.warm, None
         else:
-            self.runner = Runner(self.job, self.device, self.plan)
+            self.runner = Runner(self.files, self.device, self.plan)
             try:
                 self.runner.request(None, RUNNER_START_TIMEOUT_S)
             except (RunnerTimeout, RunnerGone) as exc:
@@ -102,7 +91,7 @@ class Session:
         self.import_limit = self.limit(self.runner, self.import_timeout_s, time.monotonic(),
                                        self.runner.cpu_clock())
         try:
-            self.runner.send({'op': 'import', 'module': self.job.module, 'solver_module': self.job.solver_module},
+            self.runner.send({'op': 'import', 'module': self.files.module, 'solver_module': self.files.solver_module},
                              self.import_limit.wall_start + self.import_limit.wall_s)
         except (RunnerTimeout, RunnerGone):
             pass                                   # imported() says what happened
@@ -424,18 +413,18 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
         specs = [replace(c, timeout_s=min(c.timeout_s, timeout_cap_s)) for c in specs]
     warm = pool.take() if pool is not None and pool.serves(plan_, device) else None
     if warm is not None:
-        job, runner = warm
-        job.install(source, profile)
+        files, runner = warm
+        files.install(source, profile)
     else:
-        job, runner = Job(source, profile, base_dir, uid=plan_.uid), None
+        files, runner = RunnerFiles(source, profile, base_dir, uid=plan_.uid), None
     # Restarts after timeouts re-import the file: one budget (wall clock) bounds the whole submission.
     deadline = started + import_timeout_s + sum(spec.timeout_s for spec in specs)
-    session = Session(job, device, plan_, import_timeout_s, runner, wall_bound, deadline)
+    session = Session(files, device, plan_, import_timeout_s, runner, wall_bound, deadline)
     ctx = {'profile': profile, 'device': device, 'cifar_dir': cifar_dir}
     try:
         report.checks = run_checks(session, specs, ctx, started, deadline)
     finally:
-        teardown.retire(session.take_runners(), job)       # killed now; the report need not wait for the rest
+        teardown.retire(session.take_runners(), files)       # killed now; the report need not wait for the rest
     report.submission_error = one_line(session.import_error, 4 * MESSAGE_LIMIT)
     charges.settle(report, specs, COMPONENT_NAMES)
     report.duration_s = time.monotonic() - started

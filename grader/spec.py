@@ -1,13 +1,7 @@
-"""The shared vocabulary: what a check is, what it compares, what a profile is."""
+"""The shared vocabulary: what a check is, what it compares, what a component and a profile are."""
 from dataclasses import dataclass, field
 from typing import Mapping
 
-COMPONENTS = (
-    'conv_forward', 'conv_backward', 'maxpool_forward', 'maxpool_backward', 'batchnorm_forward',
-    'batchnorm_backward', 'batchnorm_backward_alt', 'spatial_batchnorm_forward',
-    'spatial_batchnorm_backward', 'kaiming_initializer', 'three_layer_convnet', 'deep_convnet',
-    'deep_convnet_batchnorm', 'save_load', 'overfit', 'solver',
-)
 STATUSES = ('passed', 'failed', 'error', 'timeout', 'skipped', 'advisory')
 METRICS = ('rel_error', 'abs_error', 'equal', 'at_least', 'meta')
 
@@ -52,7 +46,7 @@ class CheckSpec:
     seed: int = 0
     timeout_s: float = 10.0
     visibility: str = 'visible'          # visible | after_due | hidden
-    depends_on: tuple = ()                # components this check also calls (grader/charges.py)
+    depends_on: tuple = ()                # components this check also calls (grader/scoring/charges.py)
     description: str = ''
     slow: bool = False                    # trains a model
     advisory: str = ''                    # why the configuration is outside the skeleton's contract: 0 points
@@ -79,3 +73,22 @@ class Profile:
     @property
     def max_score(self):
         return sum(spec.points for spec in self.checks)
+
+
+@dataclass(frozen=True)
+class Component:
+    """A graded piece of the student's API, declared once in its file under grader/components/.
+
+    procedure names what the runner does for its checks: the function of that name in
+    grader/runner/procedures.py (untrusted side), whose outputs grader/scoring/expect.py EXPECT[procedure]
+    turns into expected values and grader/scoring/inputs.py feeds. Several components share a procedure.
+    """
+    id: str                               # 'conv_forward': check ids start with it
+    name: str                             # what students call it: 'Conv.forward'
+    points: float                         # split evenly among its graded (not advisory) checks
+    procedure: str
+
+    def check(self, name, **fields):
+        """A CheckSpec of this component with id '<component id>.<name>' (its points are set by the catalog)."""
+        return CheckSpec(id='%s.%s' % (self.id, name), component=self.id, procedure=self.procedure, points=1,
+                         **fields)

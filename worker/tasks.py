@@ -13,10 +13,11 @@ from app.core.db import make_engine, make_sessionmaker
 from app.core.storage import Storage
 from app.grading.claims import claim, fail, fail_preview, preview_attempt, save, save_preview
 from app.grading.sender import GRADE_TASK, PREVIEW_TASK
-from grader import get_profile, grade, orphans, teardown
-from grader.datasets import DatasetError
-from grader.pool import WarmPool
-from grader.sandbox import SandboxConfig, SandboxUnavailable
+from grader import get_profile, grade
+from grader.isolation import orphans, teardown
+from grader.isolation.pool import WarmPool
+from grader.isolation.sandbox import SandboxConfig, SandboxUnavailable
+from grader.scoring.datasets import DatasetError
 from grader.text import one_line, traceback_text
 
 from .celery_app import app
@@ -121,7 +122,7 @@ def grade_submission(self, submission_id):
     try:
         with Session() as session:
             attempt = claim(session, submission_id, '%s (%s)' % (self.request.hostname or 'worker', _queue(self)),
-                        settings.max_attempts)
+                            settings.max_attempts)
     except OperationalError as exc:                    # e.g. the database is locked: try again shortly
         raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
     if attempt is None:
@@ -131,8 +132,8 @@ def grade_submission(self, submission_id):
     except (SandboxUnavailable, DatasetError) as exc:  # ours, not the student's: retry, then say so
         if self.request.retries >= self.max_retries:
             what = 'grading sandbox' if isinstance(exc, SandboxUnavailable) else 'training data'
-            _persist(Session, lambda session: fail(session, submission_id, attempt, 'the %s is unavailable on this '
-                                                   'worker (%s); an instructor can regrade it' % (what, one_line(exc))))
+            message = 'the %s is unavailable on this worker (%s); an instructor can regrade it' % (what, one_line(exc))
+            _persist(Session, lambda session: fail(session, submission_id, attempt, message))
             return 'error'
         raise self.retry(exc=exc, countdown=30)
     except SHUTDOWN:

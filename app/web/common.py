@@ -7,6 +7,7 @@ from fastapi.templating import Jinja2Templates
 from app.accounts.access import find_assignment, require_instructor
 from app.core.db import aware, utc_text
 from app.http.deps import COOKIE, csrf_token, user_for_token
+from grader.components import COMPONENT_NAMES
 from grader.report import notation
 
 templates = Jinja2Templates(directory=os.path.join(os.path.dirname(__file__), 'templates'))
@@ -36,16 +37,7 @@ def without_prefix(message, description):
 
 
 templates.env.filters.update(when=when, points=points, local_input=local_input, without_prefix=without_prefix)
-
-
-def component_name(component):
-    """A component's name as the course says it. grader.engine imports torch: it is imported on the first page
-    that names a component, never with the app (`import app.main` stays torch-free)."""
-    from grader.engine import COMPONENT_NAMES
-    return COMPONENT_NAMES.get(component, component)
-
-
-templates.env.globals.update(component_name=component_name, notation=notation)
+templates.env.globals.update(component_name=lambda c: COMPONENT_NAMES.get(c, c), notation=notation)
 
 
 def page_user(request, session):

@@ -1,6 +1,6 @@
 """The check catalog as a Markdown table (docs/catalog.md): points, advisory marks and dependencies."""
-from ..charges import calls, check_calls
-from ..spec import COMPONENTS
+from ..scoring.charges import calls, check_calls
+from ..components import COMPONENTS
 
 HEADER = ('| check | points | contract | depends on (transitively) | configuration |\n'
           '|---|---|---|---|---|')

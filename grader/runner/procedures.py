@@ -3,7 +3,8 @@
 Self-contained (torch and the standard library only): this file is copied into the
 sandbox next to the runner. Each procedure takes the implementation module, the input
 tensors, the check's parameters and a context, and returns (outputs, meta): tensors by
-name plus small JSON-able facts (parameter names, class names).
+name plus small JSON-able facts (parameter names, class names). A component (grader/components/) names its
+procedure by its key in PROCEDURES; grader/scoring/expect.py EXPECT holds the trusted half under the same key.
 """
 import os
 

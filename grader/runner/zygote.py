@@ -12,7 +12,7 @@ student code itself and holds nothing secret. Each request becomes three process
      C's own restrictions (uid, rlimits, seccomp; not dumpable: reaper.py), lets C go on and reaps until C ends;
   C  sets rlimits, drops to the sandbox user without new privileges, installs the seccomp filter and serves
      the runner protocol (main.serve) with torch already imported.
-Same layers as the bubblewrap path (grader/sandbox.py), minus the ~1.5 s of imports per submission.
+Same layers as the bubblewrap path (grader/isolation/sandbox.py), minus the ~1.5 s of imports per submission.
 """
 import argparse
 import ctypes

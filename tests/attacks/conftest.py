@@ -1,67 +1,19 @@
 """Fixtures for the attack corpus: strict sandbox, loopback servers, planted secrets."""
 import os
-import pwd
 import socket
-import subprocess
 import threading
 
 import pytest
 
-from grader import teardown
-from grader.catalog import get_profile
-from grader.engine import grade
-from grader.pool import WarmPool
-from tests.attacks import corpus
-from tests.conftest import RUNNER_KINDS
-
-ISOLATION = RUNNER_KINDS
-STRICT = ISOLATION['bwrap']
-_CURRENT = [STRICT]
-PROFILE = get_profile('eecs498')
-# Two fast checks: the attacked one (Conv.forward) and one the attack does not touch.
-ATTACKED = 'conv_forward.s1_p0'
-UNTOUCHED = 'maxpool_forward.3x3_s2_overlap'
+from tests.attacks import corpus, helpers
 
 
-_POOLS = {}
-
-
-@pytest.fixture(autouse=True, params=sorted(ISOLATION))
+@pytest.fixture(autouse=True, params=sorted(helpers.ISOLATION))
 def isolation(request):
     """Every attack runs twice: runners started by bubblewrap, and runners forked by the fork server."""
-    _CURRENT[0] = ISOLATION[request.param]
+    helpers.CURRENT[0] = helpers.ISOLATION[request.param]
     yield request.param
-    _CURRENT[0] = STRICT
-
-
-def warm_pool():
-    """The warm pool every attack goes through: isolation must hold with it on (issue 6)."""
-    config = _CURRENT[0]
-    if config not in _POOLS:
-        _POOLS[config] = WarmPool(config, 'cpu', size=2)
-    return _POOLS[config]
-
-
-def grade_strict(source, only=(ATTACKED, UNTOUCHED), **kwargs):
-    """grade() in the current isolation, returning once the runner's teardown (a thread) has finished too."""
-    kwargs.setdefault('timeout_cap_s', 10)
-    kwargs.setdefault('pool', warm_pool())
-    report = grade(source, PROFILE, only=list(only), sandbox=_CURRENT[0], **kwargs)
-    assert teardown.wait_all(timeout_s=10), 'a runner was not torn down within 10 s'
-    return report
-
-
-def by_id(report):
-    return {c.id: c for c in report.checks}
-
-
-def leftover_processes(marker):
-    """Live processes of the sandbox user whose command line holds `marker` (a unique string the
-    attack puts there). Zombies are dead, only waiting for the host's init to reap them."""
-    uid = pwd.getpwnam('sandbox').pw_uid
-    out = subprocess.run(['ps', '-o', 'pid=,stat=,args=', '-u', str(uid)], capture_output=True, text=True)
-    return [line for line in out.stdout.strip().splitlines()
-            if marker in line and line.split()[1][0] != 'Z']
+    helpers.CURRENT[0] = helpers.STRICT
 
 
 @pytest.fixture

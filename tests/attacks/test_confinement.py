@@ -10,11 +10,10 @@ from dataclasses import replace
 
 import pytest
 
-from grader import teardown
 from grader.engine import grade
-from tests.attacks import conftest
-from tests.attacks.conftest import ATTACKED, PROFILE, UNTOUCHED, by_id, grade_strict
-from tests.attacks.test_process_attacks import DIED, contained
+from grader.isolation import teardown
+from tests.attacks import helpers
+from tests.attacks.helpers import ATTACKED, DIED, PROFILE, UNTOUCHED, by_id, contained, grade_strict
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +67,7 @@ def test_another_system_call_table_kills_the_whole_runner(attack, abi):
 
 def test_captured_output_is_bounded_by_the_grader_not_only_by_the_file_size_limit(attack):
     """A process inside with a larger RLIMIT_FSIZE (here: the whole sandbox) still captures at most output_mib."""
-    config = replace(conftest._CURRENT[0], file_size_mib=512, output_mib=16)
+    config = replace(helpers.CURRENT[0], file_size_mib=512, output_mib=16)
     report = grade(attack('proc_print_flood'), PROFILE, only=[ATTACKED, UNTOUCHED], sandbox=config, timeout_cap_s=20)
     assert teardown.wait_all(timeout_s=10)
     attacked = by_id(report)[ATTACKED]

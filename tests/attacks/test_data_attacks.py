@@ -19,7 +19,7 @@ import pytest
 from grader.__main__ import main as cli_main
 from grader.shims import bundle_source
 from tests.attacks import corpus
-from tests.attacks.conftest import ATTACKED, UNTOUCHED, by_id, grade_strict
+from tests.attacks.helpers import ATTACKED, UNTOUCHED, by_id, grade_strict
 
 pytestmark = pytest.mark.slow
 
@@ -144,7 +144,7 @@ def test_reference_source_is_not_visible(attack, isolation):
     assert all(line.endswith(('FileNotFoundError', 'NotADirectoryError')) or pid1_refused(line) for line in reads), reads
     assert [line for line in lines if line.startswith('ATTACK: import ')] == [
         'ATTACK: import reference ModuleNotFoundError', 'ATTACK: import reference.nets ModuleNotFoundError',
-        'ATTACK: import grader.expect ModuleNotFoundError']
+        'ATTACK: import grader.scoring.expect ModuleNotFoundError']
     assert 'ATTACK: found []' in lines, lines
     secret_lines = _reference_only_lines(source)
     assert len(secret_lines) > 50
@@ -334,7 +334,7 @@ def test_monkeypatching_torch_and_the_metric_does_not_reach_the_grader(attack):
     report = grade_strict(attack('data_monkeypatch_metric'))
     checks = by_id(report)
     lines = attack_lines(checks[ATTACKED])
-    for name in ('grader', 'grader.metrics', 'grader.compare', 'reference'):
+    for name in ('grader', 'grader.scoring.metrics', 'grader.scoring.compare', 'reference'):
         assert 'ATTACK: import %s ModuleNotFoundError' % name in lines, lines
     assert 'ATTACK: patched; in here the wrong answer looks right: True 0.0 True' in lines, lines
     assert_out_rejected(checks[ATTACKED])

@@ -1,7 +1,7 @@
 """Example attack test (the pattern every attack test follows)."""
 import pytest
 
-from tests.attacks.conftest import ATTACKED, UNTOUCHED, by_id, grade_strict
+from tests.attacks.helpers import ATTACKED, UNTOUCHED, by_id, grade_strict
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from tests.attacks.conftest import ATTACKED, UNTOUCHED
-from tests.conftest import PYTHON, ROOT
+from tests.attacks.helpers import ATTACKED, UNTOUCHED
+from tests.helpers.paths import PYTHON, ROOT
 
 pytestmark = pytest.mark.slow
 UNSAFE = ('\x1b', '\r', '\u202e', '\x00')

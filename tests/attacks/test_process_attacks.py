@@ -19,14 +19,14 @@ import time
 
 import pytest
 
-from grader.cputime import WallBound
-from grader.sandbox import plan
-from tests.attacks.conftest import ATTACKED, STRICT, UNTOUCHED, by_id, grade_strict, leftover_processes
-from tests.conftest import read_submission
+from grader.isolation.cputime import WallBound
+from grader.isolation.sandbox import plan
+from tests.attacks.helpers import ATTACKED, DIED, STRICT, UNTOUCHED, by_id, contained, grade_strict
+from tests.helpers.isolation import leftover_processes
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 
-DIED = 'stride 1, pad 0: the grading process died during this check: '
 SHORT = WallBound(factor=1.0, floor_s=2.0)      # for attacks that sleep: stopped 2 s past the limit, not 30
 
 
@@ -34,16 +34,6 @@ def unique_marker():
     """A `sleep` duration nobody else uses, to find the attack's processes by command line."""
     whole, fraction = 500 + int.from_bytes(os.urandom(2), 'big') % 400, int.from_bytes(os.urandom(3), 'big')
     return '%d.%d' % (whole, 10 ** 8 + fraction)
-
-
-def contained(report, status, message):
-    """The attacked check scores 0 with `message` (exact), the untouched one passes; -> the attack's output."""
-    checks = by_id(report)
-    attacked, untouched = checks[ATTACKED], checks[UNTOUCHED]
-    assert (attacked.status, attacked.score, attacked.message) == (status, 0.0, message)
-    assert untouched.status == 'passed' and untouched.score == untouched.max_score, untouched.message
-    assert report.submission_error == ''
-    return attacked.output
 
 
 def bomb_went_off(marker, bomb, timeout_s=15):

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from tests.attacks.conftest import ATTACKED, UNTOUCHED, by_id, grade_strict
-from tests.conftest import PYTHON, ROOT
+from tests.attacks.helpers import ATTACKED, UNTOUCHED, by_id, grade_strict
+from tests.helpers.paths import PYTHON, ROOT
 
 pytestmark = pytest.mark.slow
 MODES = ['infinity', 'nesting', 'quadratic']

@@ -2,7 +2,7 @@
 
 The training checks rebuild the student's trained model from the shapes the runner returns and
 evaluate it outside the sandbox. A solver returning a 25 MB model of 14 wide conv layers took the
-grading process past 6 GiB before grader/budget.py. The grade runs in a child process with a 3 GiB
+grading process past 6 GiB before grader/scoring/budget.py. The grade runs in a child process with a 3 GiB
 soft address-space limit (what the unbounded evaluation would take is far more than this machine
 has): the check must be a verdict naming the model's cost and the limit, the child's peak RSS
 must stay well below what evaluating that model takes, and the other checks must be graded.
@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import PYTHON, ROOT
+from tests.helpers.paths import PYTHON, ROOT
 from tests.submissions.bugs import base_source
 
 pytestmark = pytest.mark.slow
@@ -51,10 +51,10 @@ def create_convolutional_solver_instance(data_dict, dtype, device):
 CHILD = '''
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (%(limit)d, resource.getrlimit(resource.RLIMIT_AS)[1]))
-from grader import teardown
 from grader.catalog import get_profile
 from grader.engine import grade
-from tests.conftest import RUNNER_KINDS
+from grader.isolation import teardown
+from tests.helpers.isolation import RUNNER_KINDS
 source = open(sys.argv[1], 'rb').read()
 report = grade(source, get_profile('eecs498'), only=['solver', 'conv_forward.s1_p0'],
                sandbox=RUNNER_KINDS[sys.argv[2]])

@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 
 from grader.catalog import get_profile
+from grader.components import COMPONENTS
 from grader.engine import grade
-from grader.spec import COMPONENTS
 from tests.submissions.bugs import BASES, BUGS, apply
 
 pytestmark = pytest.mark.slow

@@ -6,8 +6,9 @@ import zipfile
 
 import pytest
 
-from grader.spec import COMPONENTS, STATUSES
-from tests.conftest import PYTHON, ROOT, submission_path
+from grader.components import COMPONENTS
+from grader.spec import STATUSES
+from tests.helpers.paths import PYTHON, ROOT, submission_path
 from tests.integration.service import crafted_zips
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,8 @@ import pytest
 
 from grader.catalog import get_profile
 from grader.engine import grade
-from tests.conftest import RUNNER_KINDS, read_submission
+from tests.helpers.isolation import RUNNER_KINDS
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 SPIN_S = 600              # a spinner ends by itself after this, should the test's finally never run

@@ -10,12 +10,13 @@ from dataclasses import replace
 
 import pytest
 
-from grader import sandbox
 from grader.catalog import get_profile
-from grader.cputime import WallBound
 from grader.engine import grade
-from grader.owner import owner_tag
-from tests.conftest import RUNNER_KINDS, read_submission
+from grader.isolation import sandbox
+from grader.isolation.cputime import WallBound
+from grader.isolation.owner import owner_tag
+from tests.helpers.isolation import RUNNER_KINDS
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 PROFILE = get_profile('eecs498')

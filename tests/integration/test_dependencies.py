@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from grader.catalog import get_profile
-from grader.charges import calls, check_calls
-from grader.inputs import build_inputs
 from grader.runner import procedures
+from grader.scoring.charges import calls, check_calls
+from grader.scoring.inputs import build_inputs
 from grader.shims import write_shims
 from tests.submissions.bugs import base_path
 

@@ -5,13 +5,13 @@ import time
 
 import pytest
 
-from grader import forkserver
 from grader.catalog import get_profile
 from grader.engine import grade
-from grader.job import Job
-from grader.launch import Runner
-from grader.sandbox import SandboxConfig, plan
-from tests.conftest import read_submission
+from grader.isolation import forkserver
+from grader.isolation.launch import Runner
+from grader.isolation.runner_files import RunnerFiles
+from grader.isolation.sandbox import SandboxConfig, plan
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 CONFIG = SandboxConfig(mode='strict', fork_server=True, tmp_size_mib=96)     # a zygote of this test's own
@@ -45,8 +45,8 @@ def test_a_killed_zygote_is_replaced_at_the_next_grading():
 
 def test_runners_do_not_outlive_their_zygote():
     p = plan(CONFIG)
-    job = Job(read_submission('correct_vectorized'), PROFILE, uid=p.uid)
-    runner = Runner(job, 'cpu', p)
+    files = RunnerFiles(read_submission('correct_vectorized'), PROFILE, uid=p.uid)
+    runner = Runner(files, 'cpu', p)
     try:
         runner.request(None, 120)                                  # ready: A, B and the runner C all exist
         pids = runner.cgroup.pids()
@@ -56,4 +56,4 @@ def test_runners_do_not_outlive_their_zygote():
         assert runner.proc.wait(timeout=10) == -signal.SIGKILL     # told by the zygote's listener: gone
     finally:
         runner.kill()
-        job.cleanup()
+        files.cleanup()

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import PYTHON, ROOT, submission_path
+from tests.helpers.paths import PYTHON, ROOT, submission_path
 
 pytestmark = pytest.mark.slow
 COMPOSE = '%s/docker-compose.yml' % ROOT
@@ -15,7 +15,7 @@ GRADE = '''
 import sys
 from grader.catalog import get_profile
 from grader.engine import grade
-from grader.sandbox import SandboxConfig, plan
+from grader.isolation.sandbox import SandboxConfig, plan
 config = SandboxConfig(mode='strict', fork_server=sys.argv[2] == 'forkserver')
 print('plan:', plan(config).describe(), flush=True)
 report = grade(open(sys.argv[1], 'rb').read(), get_profile('eecs498'), only=['conv_forward.s1_p0'], sandbox=config)

@@ -2,8 +2,9 @@
 import pytest
 
 from grader.catalog import get_profile
+from grader.cputime import WallBound
 from grader.engine import grade
-from tests.conftest import read_submission
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 PROFILE = get_profile('eecs498')
@@ -44,8 +45,8 @@ def test_missing_class_fails_only_its_checks():
     source = patched('class MaxPool(object):', 'class MaxPoolRenamed(object):')
     report = grade(source, PROFILE, only=['conv_forward', 'maxpool_forward', 'maxpool_backward'])
     for c in report.checks:
-        if c.component.startswith('maxpool'):
-            assert c.status == 'failed' and 'MaxPool.forward is missing' in c.message
+        if c.component.startswith('maxpool'):      # the untiled pool is advisory: worth 0, still explained
+            assert c.status == ('advisory' if c.max_score == 0 else 'failed') and 'MaxPool.forward is missing' in c.message
         else:
             assert c.status == 'passed'
 
@@ -95,13 +96,16 @@ def test_infinite_loop_times_out_and_the_next_checks_still_run():
     assert checks['conv_forward.s1_p0'].status == 'timeout'
     assert checks['conv_forward.s1_p0'].message == 'stride 1, pad 0: timed out after 3 s'
     assert checks['maxpool_forward.3x3_s2_overlap'].status == 'passed'
-    assert report.duration_s < 30
+    # the loop ends on its 3 s of CPU time; on a machine loaded many times over, on the wall bound (twice)
+    assert report.duration_s < 2 * WallBound().of(3) + 20
 
 
 def test_loop_at_import_is_an_import_timeout():
     report = grade(b'import torch\nwhile True:\n    pass\n', PROFILE, only=['conv_forward.s1_p0'],
                    import_timeout_s=5)
-    assert 'did not finish within 5 s' in report.submission_error
+    # its 5 s of CPU time end it; on a machine loaded many times over the submission's budget may come first
+    assert ('did not finish within 5 s' in report.submission_error
+            or 'grading machine was overloaded' in report.submission_error), report.submission_error
     assert report.checks[0].status == 'error'
 
 

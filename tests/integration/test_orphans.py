@@ -1,5 +1,5 @@
 """A grading process killed mid-grading (SIGKILL, the OOM killer) leaves its job folder and cgroup behind;
-grader.orphans.sweep() removes them, and nothing a running process owns."""
+grader.isolation.orphans.sweep() removes them, and nothing a running process owns."""
 import os
 import subprocess
 import tempfile
@@ -7,27 +7,20 @@ import time
 
 import pytest
 
-from grader import orphans, sandbox
-from grader.job import Job
-from tests.attacks.conftest import leftover_processes
-from tests.conftest import PYTHON, ROOT, RUNNER_KINDS, read_submission
+from grader.isolation import orphans, sandbox
+from grader.isolation.runner_files import RunnerFiles
+from tests.helpers.isolation import RUNNER_KINDS, cgroups_of, leftover_processes  # cgroups_of: service/test_worker.py too
+from tests.helpers.paths import PYTHON, ROOT, read_submission
 
 pytestmark = pytest.mark.slow
 GRADE = '''
 import sys
 from grader.catalog import get_profile
 from grader.engine import grade
-from tests.conftest import RUNNER_KINDS
+from tests.helpers.isolation import RUNNER_KINDS
 grade(open(sys.argv[1], 'rb').read(), get_profile('eecs498'), only=['conv_forward.s1_p0'],
       sandbox=RUNNER_KINDS[sys.argv[2]], base_dir=sys.argv[3])
 '''
-
-
-def cgroups_of(pid):
-    parents = [os.path.join(sandbox.CGROUP_V2, 'grader')] + [os.path.join(d, 'grader')
-                                                             for d in sandbox.CGROUP_V1.values()]
-    return [os.path.join(p, n) for p in parents if os.path.isdir(p)
-            for n in os.listdir(p) if n.startswith('job-%d.' % pid)]
 
 
 @pytest.mark.parametrize('kind', RUNNER_KINDS)
@@ -50,7 +43,7 @@ def test_what_a_killed_grading_process_left_is_swept(kind):
     assert os.path.isdir(folder)                 # left behind: no teardown ran
     assert bool(cgroups) == bool(sandbox.plan(RUNNER_KINDS[kind]).cgroup)
     assert all(os.path.isdir(c) for c in cgroups)
-    alive = Job(base_dir=base)                   # this process's: still in use
+    alive = RunnerFiles(base_dir=base)           # this process's: still in use
     removed = orphans.sweep(base)
     assert folder in removed and not os.path.exists(folder)
     assert all(c in removed and not os.path.exists(c) for c in cgroups)    # removed only once empty

@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from grader import teardown
 from grader.catalog import get_profile
 from grader.engine import grade
-from grader.pool import WarmPool
-from tests.conftest import RUNNER_KINDS, read_submission
+from grader.isolation import teardown
+from grader.isolation.pool import WarmPool
+from tests.helpers.isolation import RUNNER_KINDS
+from tests.helpers.paths import read_submission
 
 CONFIGS = RUNNER_KINDS
 PROFILE = get_profile('eecs498')
@@ -107,7 +108,7 @@ def test_a_pool_of_another_sandbox_config_is_not_used(pool, config):
 
 def test_a_taken_runner_runs_at_normal_priority_while_idle_ones_wait_at_nice_10(pool, config):
     warm = pool(1)
-    job, runner = warm.take()
+    files, runner = warm.take()
     try:
         def priorities(r):
             return {int(tid): os.getpriority(os.PRIO_PROCESS, int(tid))
@@ -119,4 +120,4 @@ def test_a_taken_runner_runs_at_normal_priority_while_idle_ones_wait_at_nice_10(
         assert set(priorities(idle).values()) == {10}
     finally:
         runner.kill()
-        job.cleanup()
+        files.cleanup()

@@ -6,8 +6,9 @@ import pytest
 
 from grader.catalog import get_profile
 from grader.engine import _output_end, grade, select_checks
-from grader.inputs import make_inputs
-from tests.conftest import RUNNER_KINDS, read_submission
+from grader.scoring.inputs import make_inputs
+from tests.helpers.isolation import RUNNER_KINDS
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 PROFILE = get_profile('eecs498')

@@ -9,8 +9,8 @@ import pytest
 
 from grader.catalog import get_profile
 from grader.engine import grade
-from grader.sandbox import SandboxConfig, SandboxUnavailable, plan
-from tests.conftest import PYTHON, ROOT, read_submission
+from grader.isolation.sandbox import SandboxConfig, SandboxUnavailable, plan
+from tests.helpers.paths import PYTHON, ROOT, read_submission
 
 pytestmark = pytest.mark.slow
 PROFILE = get_profile('eecs498')
@@ -119,7 +119,7 @@ def test_cli_strict_without_bubblewrap_exits_2():
 
 
 def test_gpu_sandbox_adds_only_the_device_nodes_and_the_library_lookup(monkeypatch):
-    from grader.sandbox import bwrap_argv
+    from grader.isolation.sandbox import bwrap_argv
     monkeypatch.setenv('LD_LIBRARY_PATH', '/usr/local/nvidia/lib64')
     cpu = bwrap_argv(plan(SandboxConfig(mode='strict')), (), ['-c', 'pass'])
     gpu = bwrap_argv(plan(SandboxConfig(mode='strict', gpu=True)), (), ['-c', 'pass'])

@@ -1,15 +1,16 @@
 """A graded submission's runner is killed before grade() returns; waiting for it to go, removing its cgroup
-and deleting its files happen on a thread (grader/teardown.py), and leave nothing behind."""
+and deleting its files happen on a thread (grader/isolation/teardown.py), and leave nothing behind."""
 import os
 import random
 import tempfile
 
 import pytest
 
-from grader import sandbox, teardown
 from grader.catalog import get_profile
 from grader.engine import grade
-from tests.conftest import RUNNER_KINDS, read_submission
+from grader.isolation import sandbox, teardown
+from tests.helpers.isolation import RUNNER_KINDS
+from tests.helpers.paths import read_submission
 
 pytestmark = pytest.mark.slow
 PROFILE = get_profile('eecs498')

@@ -5,10 +5,10 @@ import os
 import pytest
 
 from grader.catalog import get_profile
-from grader.cifar import write_cifar10
-from grader.datasets import DatasetError, synthetic_pixels
 from grader.engine import grade
-from grader.sandbox import SandboxConfig
+from grader.isolation.sandbox import SandboxConfig
+from grader.scoring.cifar import write_cifar10
+from grader.scoring.datasets import DatasetError, synthetic_pixels
 from tests.submissions.bugs import BUGS, apply, base_source
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 Every bug is a textual patch on one of the two correct submissions in this folder:
 `old` must occur exactly `count` times in the base file and every occurrence is
-replaced by `new`. `component` is the component (grader/spec.py COMPONENTS) the bug
+replaced by `new`. `component` is the component (grader/components/ COMPONENTS) the bug
 belongs to; `also` lists the other components that legitimately fail because their
 checks run the buggy code although the catalog's `depends_on` does not say so (each
 use is justified in a comment). tests/integration/test_bug_corpus.py grades every bug

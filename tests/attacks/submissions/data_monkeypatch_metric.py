@@ -1,17 +1,18 @@
 # where: conv_return
 # Make every comparison tool in this process say "equal", then return a wrong answer.
 import builtins as _bi, sys as _sys, types as _ty
-for _name in ('grader', 'grader.metrics', 'grader.compare', 'reference', 'eecs598.grad'):
+for _name in ('grader', 'grader.scoring.metrics', 'grader.scoring.compare', 'reference', 'eecs598.grad'):
     try:
         __import__(_name)
         print('ATTACK: import %s OK' % _name)
     except Exception as _e:
         print('ATTACK: import %s %s' % (_name, type(_e).__name__))
 _zero = lambda *a, **k: torch.tensor(0.0, dtype=torch.float64)
-_fake = _ty.ModuleType('grader.metrics')
+_fake = _ty.ModuleType('grader.scoring.metrics')
 _fake.rel_error = _fake.abs_error = lambda *a, **k: 0.0
 _fake.problem = lambda *a, **k: None
-_sys.modules.update({'grader': _ty.ModuleType('grader'), 'grader.metrics': _fake, 'grader.compare': _fake})
+_sys.modules.update({'grader': _ty.ModuleType('grader'), 'grader.scoring.metrics': _fake,
+                     'grader.scoring.compare': _fake})
 torch.allclose = torch.equal = lambda *a, **k: True
 torch.testing.assert_close = lambda *a, **k: None
 _orig_max, _orig_tmax, _orig_abs = _bi.max, torch.Tensor.max, _bi.abs

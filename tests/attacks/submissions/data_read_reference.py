@@ -11,7 +11,7 @@ for _p in ('{ref_dir}/nets.py', '{ref_dir}/layers.py', '{ref_dir}/batchnorm.py',
             print('ATTACK: read %s OK %r' % (_p, _f.read(300)))
     except Exception as _e:
         print('ATTACK: read %s %s' % (_p, type(_e).__name__))
-for _m in ('reference', 'reference.nets', 'grader.expect'):
+for _m in ('reference', 'reference.nets', 'grader.scoring.expect'):
     try:
         __import__(_m)
         print('ATTACK: import %s OK' % _m)

@@ -15,7 +15,7 @@ import pytest
 from app.cli.migrate import upgrade
 from app.cli.seed import seed
 from app.core.db import make_engine, make_sessionmaker
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 from tests.integration.service.helpers import free_port
 
 

@@ -16,7 +16,7 @@ from app.cli.migrate import upgrade
 from app.core.db import make_engine, make_sessionmaker
 from app.core.models import Assignment, CheckRow, Course, Submission, User
 from app.core.storage import Storage
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 V1 = '/api/v1'
 SHOTS = os.path.join(ROOT, 'artifacts', 'screenshots')

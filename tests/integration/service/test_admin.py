@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.accounts.security import verify_password
 from app.cli.migrate import upgrade
 from app.core.models import Assignment, AuditEvent, Course, Membership, User
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 from tests.integration.service.helpers import admin, sessions
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from app.core.db import make_engine, make_sessionmaker
-from tests.conftest import read_submission
+from tests.helpers.paths import read_submission
 from tests.integration.service.helpers import token
 
 pytestmark = pytest.mark.slow

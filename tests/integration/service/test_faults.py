@@ -15,7 +15,7 @@ from app.core.config import Settings
 from app.core.db import aware
 from app.core.models import Assignment, CheckRow, Submission
 from app.grading.dispatch import send_grading
-from tests.conftest import ROOT, read_submission
+from tests.helpers.paths import ROOT, read_submission
 from tests.integration.service.helpers import add_submission, free_port, queued_ids, wait_for
 from worker.celery_app import create_app
 

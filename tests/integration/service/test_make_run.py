@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 from tests.integration.service.helpers import free_port
 from tests.submissions import variants
 

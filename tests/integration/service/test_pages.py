@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.models import Assignment
-from tests.conftest import read_submission
+from tests.helpers.paths import read_submission
 from tests.integration.service.helpers import graded_row, sessions, set_assignment, shot, sign_in, UNLABELLED
 from tests.submissions import bugs, contract
 

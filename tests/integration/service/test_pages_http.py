@@ -129,7 +129,7 @@ def test_gradescope_zip_holds_each_students_best(api, service_env):
 
 
 def test_regrade_preview_then_apply_writes_the_previewed_results(api, service_env, celery_worker):
-    from tests.conftest import read_submission
+    from tests.helpers.paths import read_submission
     celery_worker()
     set_assignment(service_env, training_checks=False)
     student, csrf = browser_like(api, 'student@example.com')

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from app.core.config import Settings
 from app.core.models import CheckRow, Submission
-from grader.cifar import write_cifar10
-from grader.datasets import synthetic_pixels
-from grader.owner import stat_field
-from tests.conftest import read_submission
+from grader.isolation.owner import stat_field
+from grader.scoring.cifar import write_cifar10
+from grader.scoring.datasets import synthetic_pixels
+from tests.helpers.isolation import cgroups_of
+from tests.helpers.paths import read_submission
 from tests.integration.service.helpers import add_submission, wait_for
-from tests.integration.test_orphans import cgroups_of
 from worker.celery_app import create_app
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 # Run in a fresh interpreter: what this test process imported already does not count.
 REPORT = ("import sys, json, app.main; print(json.dumps({'torch': 'torch' in sys.modules, "

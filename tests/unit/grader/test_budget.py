@@ -1,4 +1,4 @@
-"""grader/budget.py: the cost of evaluating a model, read from its sizes alone, against the reference."""
+"""grader/scoring/budget.py: the cost of evaluating a model, read from its sizes alone, against the reference."""
 import json
 import subprocess
 
@@ -6,8 +6,8 @@ import pytest
 import torch
 
 import reference
-from grader import budget
-from tests.conftest import PYTHON, ROOT
+from grader.scoring import budget
+from tests.helpers.paths import PYTHON, ROOT
 
 CIFAR = (3, 32, 32)
 DEEP = [  # (num_filters, max_pools, batchnorm, input_dims)
@@ -99,7 +99,7 @@ def test_batches_stay_under_the_batch_memory():
 
 MEASURE = '''
 import json, torch, reference
-from grader import budget
+from grader.scoring import budget
 def hwm(key):
     return [int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.startswith(key)][0]
 out = []

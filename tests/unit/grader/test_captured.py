@@ -1,10 +1,10 @@
-"""grader.captured: the trusted side's bound on a runner's output holds against whoever holds the file."""
+"""grader.isolation.captured: the trusted side's bound on a runner's output holds against whoever holds the file."""
 import errno
 import os
 
 import pytest
 
-from grader.captured import Captured
+from grader.isolation.captured import Captured
 
 
 @pytest.fixture

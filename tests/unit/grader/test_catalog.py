@@ -2,8 +2,9 @@ import pytest
 import torch
 
 from grader.catalog import PROFILES, get_profile
-from grader.inputs import build_inputs
-from grader.spec import COMPONENTS, METRICS
+from grader.components import COMPONENTS
+from grader.scoring.inputs import build_inputs
+from grader.spec import METRICS
 
 
 @pytest.mark.parametrize('name', sorted(PROFILES))

@@ -1,6 +1,6 @@
 """The charged-once rule on hand-made reports: advisory checks, credits up to what the culprit lost, hints."""
-from grader.charges import ADVISORY, calls, settle
 from grader.report import CheckResult, Report
+from grader.scoring.charges import ADVISORY, calls, settle
 from grader.spec import CheckSpec, Output
 
 NAMES = {'conv_forward': 'Conv.forward', 'conv_backward': 'Conv.backward', 'deep_convnet': 'DeepConvNet',

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader.cifar import TEST_FILE, TRAIN_FILES, load_cifar10, read_batch
+from grader.scoring.cifar import TEST_FILE, TRAIN_FILES, load_cifar10, read_batch
 
 
 def write_batch(path, n, offset):

@@ -4,11 +4,10 @@ import pytest
 
 import reference
 from grader.catalog import PROFILES, get_profile
-from grader.catalog.base import POINTS
-from grader.inputs import build_inputs
-from grader.metrics import rel_error
+from grader.components import COMPONENTS, POINTS
 from grader.runner import procedures
-from grader.spec import COMPONENTS
+from grader.scoring.inputs import build_inputs
+from grader.scoring.metrics import rel_error
 
 EECS = get_profile('eecs498')
 

@@ -10,8 +10,8 @@ import warnings
 
 import pytest
 
-from grader import cputime, sandbox
-from grader.cputime import Clock, Limit, WallBound
+from grader.isolation import cputime, sandbox
+from grader.isolation.cputime import Clock, Limit, WallBound
 
 # burns `seconds` of its own CPU time (not wall time: the same on a loaded machine)
 BURN = 'import time\ndef burn(seconds):\n    end = time.process_time() + seconds\n' \

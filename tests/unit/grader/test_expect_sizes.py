@@ -4,11 +4,11 @@ import pytest
 import torch
 
 import reference
-from grader import budget
 from grader.catalog import get_profile
-from grader.compare import compare_output
-from grader.datasets import synthetic_cifar
-from grader.expect import EXPECT, accuracy
+from grader.scoring import budget
+from grader.scoring.compare import compare_output
+from grader.scoring.datasets import synthetic_cifar
+from grader.scoring.expect import EXPECT, accuracy
 
 PROFILE = get_profile('eecs498')
 SPECS = {c.id: c for c in PROFILE.checks}

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from grader.cputime import Limit
-from grader.launch import READ_GRACE_S, Runner, RunnerTimeout
+from grader.isolation.cputime import Limit
+from grader.isolation.launch import READ_GRACE_S, Runner, RunnerTimeout
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import math
 
 import torch
 
-from grader.metrics import abs_error, problem, rel_error
+from grader.scoring.metrics import abs_error, problem, rel_error
 
 
 def test_rel_error_is_the_course_formula():

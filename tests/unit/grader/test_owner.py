@@ -3,7 +3,7 @@ import os
 import subprocess
 import sys
 
-from grader.owner import is_tagged, owner_alive, owner_tag, start_time
+from grader.isolation.owner import is_tagged, owner_alive, owner_tag, start_time
 
 
 def test_a_running_process_owns_its_names():

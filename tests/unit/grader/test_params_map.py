@@ -1,6 +1,6 @@
 import pytest
 
-from grader.params_map import MatchError, match, name_hint
+from grader.scoring.params_map import MatchError, match, name_hint
 
 REF = {'W1': (8, 3, 3, 3), 'b1': (8,), 'gamma1': (8,), 'beta1': (8,),
        'W2': (4, 8, 3, 3), 'b2': (4,), 'gamma2': (4,), 'beta2': (4,),

@@ -6,9 +6,9 @@ import torch
 
 import reference
 from grader.catalog import get_profile
-from grader.expect import EXPECT
-from grader.params_map import MatchError, match, name_hint
 from grader.runner import procedures
+from grader.scoring.expect import EXPECT
+from grader.scoring.params_map import MatchError, match, name_hint
 
 ROLE = {'W': 'random', 'b': 'zeros', 'gamma': 'ones', 'beta': 'zeros'}
 

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from safetensors.torch import save
 
-from grader.cputime import Limit
-from grader.launch import Runner, RunnerGone
-from grader.protocol import META, ProtocolError, clean_error, decode_outputs
+from grader.isolation.cputime import Limit
+from grader.isolation.launch import Runner, RunnerGone
+from grader.isolation.protocol import META, ProtocolError, clean_error, decode_outputs
 
 FUZZ = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -1,6 +1,6 @@
 """A check's verdict from its outputs: notes are shown, never scored, never counted as outputs."""
-from grader.compare import OutputResult
 from grader.engine import _summarise
+from grader.scoring.compare import OutputResult
 from grader.spec import CheckSpec, Output
 
 SPEC = CheckSpec(id='deep_convnet.grads', component='deep_convnet', procedure='model', points=2.0,

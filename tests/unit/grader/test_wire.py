@@ -8,7 +8,7 @@ import pytest
 import torch
 from safetensors.torch import load
 
-from grader.launch import Runner
+from grader.isolation.launch import Runner
 from grader.runner import procedures, wire
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))

@@ -11,20 +11,20 @@ _pending = set()
 _lock = threading.Lock()
 
 
-def retire(runners, job):
+def retire(runners, files):
     for runner in runners:
         runner.signal_kill()
-    thread = threading.Thread(target=_finish, args=(runners, job), name='teardown', daemon=True)
+    thread = threading.Thread(target=_finish, args=(runners, files), name='teardown', daemon=True)
     with _lock:
         _pending.add(thread)
     thread.start()
 
 
-def _finish(runners, job):
+def _finish(runners, files):
     try:
         for runner in runners:
             runner.kill()
-        job.cleanup()
+        files.cleanup()
     finally:
         with _lock:
             _pending.discard(threading.current_thread())

@@ -1,4 +1,4 @@
-"""A job's host-side folder: the submission with its shims and the runner's code (output: grader/captured.py).
+"""The host-side folder one runner sees: the submission, its shims and the runner's code (output: captured.py).
 
 Inside the strict sandbox only `submission/` and `runner/` are visible (read-only, under a
 tmpfs /job); in weak mode the runner works in `scratch/`.
@@ -9,12 +9,15 @@ import tempfile
 
 from .launch import RUNNER_DIR
 from .owner import owner_tag
-from .shims import write_shims
+from ..shims import write_shims
 
-RUNNER_FILES = ('main.py', 'procedures.py', 'stubs.py', 'confine.py', 'wire.py', 'reaper.py')
+RUNNER_CODE = ('main.py', 'procedures.py', 'stubs.py', 'confine.py', 'wire.py', 'reaper.py')
 
 
-class Job:
+class RunnerFiles:
+    """The files of one sandboxed run (a "job" inside the sandbox: mounted at /job). Not the worker's job, which
+    is one claim on a submission row (worker/claims.py)."""
+
     def __init__(self, source=None, profile=None, base_dir=None, uid=None):
         """The folders and the runner's code; with a source and profile, the submission too."""
         self.root = tempfile.mkdtemp(prefix='grade-%s-' % owner_tag(), dir=base_dir)
@@ -27,7 +30,7 @@ class Job:
             os.chmod(d, 0o755)
         if uid is not None:
             os.chown(self.scratch_dir, uid, -1)
-        for name in RUNNER_FILES:
+        for name in RUNNER_CODE:
             shutil.copy(os.path.join(RUNNER_DIR, name), self.runner_dir)
         self.module = self.solver_module = None
         if source is not None:

@@ -12,7 +12,7 @@ import collections
 import queue
 import threading
 
-from .job import Job
+from .runner_files import RunnerFiles
 from .launch import Runner, RunnerGone, RunnerTimeout
 from .sandbox import plan as make_plan
 
@@ -41,11 +41,11 @@ class WarmPool:
         while True:
             if self._orders.get() is None:
                 return
-            job = Job(base_dir=self.base_dir, uid=self.plan.uid)
+            files = RunnerFiles(base_dir=self.base_dir, uid=self.plan.uid)
             try:
-                runner = Runner(job, self.device, self.plan, nice=WARMING_NICE)
+                runner = Runner(files, self.device, self.plan, nice=WARMING_NICE)
             except Exception:                          # e.g. out of processes: the next take() waits it out
-                job.cleanup()
+                files.cleanup()
                 with self._changed:
                     self.failed += 1
                     self._changed.notify_all()
@@ -53,32 +53,32 @@ class WarmPool:
             with self._changed:
                 if self._closed:
                     runner.kill()
-                    job.cleanup()
+                    files.cleanup()
                     continue
-                self._idle.append((job, runner))
+                self._idle.append((files, runner))
                 self.started += 1
                 self._changed.notify_all()
 
     def take(self, timeout_s=READY_TIMEOUT_S):
-        """(job, runner) of a ready runner, or None when none became ready in time."""
+        """(files, runner) of a ready runner, or None when none became ready in time."""
         for _ in range(self.size + 1):
             with self._changed:
                 if not self._changed.wait_for(lambda: self._idle or self._closed, timeout_s) or self._closed:
                     return None
-                job, runner = self._idle.popleft()
+                files, runner = self._idle.popleft()
             self._orders.put(1)                        # its replacement warms up meanwhile
             try:
                 runner.request(None, timeout_s)        # its "ready" line (at once when warm)
             except (RunnerTimeout, RunnerGone):        # it died or hung while idle
                 runner.kill()
-                job.cleanup()
+                files.cleanup()
                 with self._changed:
                     self.discarded += 1
                 continue
             runner.prioritise()
             with self._changed:
                 self.served += 1
-            return job, runner
+            return files, runner
         return None
 
     def close(self):
@@ -87,9 +87,9 @@ class WarmPool:
             idle, self._idle = list(self._idle), collections.deque()
             self._changed.notify_all()
         self._orders.put(None)
-        for job, runner in idle:
+        for files, runner in idle:
             runner.kill()
-            job.cleanup()
+            files.cleanup()
         if self._thread is not threading.current_thread():
             self._thread.join(10)                      # a runner it is starting now is ended by it
 

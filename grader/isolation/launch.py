@@ -3,7 +3,7 @@
 Messages are one JSON line plus `payload` bytes each way; replies are size-capped and
 read within a cputime.Limit (CPU seconds of the runner's processes, counted here, and a wall-clock
 bound). The runner runs in its own session (the whole group can be killed)
-with a clean environment, inside the layers grader/sandbox.py sets up.
+with a clean environment, inside the layers grader/isolation/sandbox.py sets up.
 """
 import fcntl
 import json
@@ -19,9 +19,9 @@ from . import forkserver, sandbox
 from .captured import Captured
 from .cputime import Clock, Limit
 from .protocol import read_json
-from .text import one_line
+from ..text import one_line
 
-RUNNER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'runner')
+RUNNER_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'runner')
 MAX_REPLY_BYTES = 256 * 1024 * 1024
 READ_GRACE_S = 2.0
 
@@ -104,9 +104,9 @@ def _read_header(header):
 class Runner:
     """One runner process serving one submission's checks in order."""
 
-    def __init__(self, job, device, plan, nice=0):
+    def __init__(self, files, device, plan, nice=0):
         """nice > 0: a low CPU priority while it warms up in the pool (see prioritise)."""
-        self.job, self.plan = job, plan
+        self.files, self.plan = files, plan
         cmd_r, self._cmd_w = os.pipe()
         self._reply_r, reply_w = os.pipe()
         for fd in (cmd_r, reply_w):
@@ -115,11 +115,11 @@ class Runner:
         self.stdout, self.stderr = Captured('stdout', cap), Captured('stderr', cap)
         self.cgroup = sandbox.Cgroup(plan.cgroup, 'job', plan.config) if plan.cgroup else None
         if plan.strict and plan.config.fork_server:
-            self.proc = forkserver.spawn(plan, job, device, nice, (cmd_r, reply_w, self.stdout.fileno(),
+            self.proc = forkserver.spawn(plan, files, device, nice, (cmd_r, reply_w, self.stdout.fileno(),
                                                                     self.stderr.fileno()),
                                          self.cgroup.dirs if self.cgroup else (), clean_env(sandbox.JOB_ROOT))
         else:
-            self.proc = self._popen(job, device, plan, nice, cmd_r, reply_w)
+            self.proc = self._popen(files, device, plan, nice, cmd_r, reply_w)
         os.close(cmd_r)
         os.close(reply_w)
         os.set_blocking(self._cmd_w, False)
@@ -128,20 +128,20 @@ class Runner:
         self.answered_at = time.monotonic()  # when the last reply was read: the runner's next task began by then
         self.answered_cpu = self.cpu_clock()  # its CPU seconds then
 
-    def _popen(self, job, device, plan, nice, cmd_r, reply_w):
+    def _popen(self, files, device, plan, nice, cmd_r, reply_w):
         if plan.strict:
             inside = sandbox.JOB_ROOT
             sub, run_dir, cwd = inside + '/submission', inside + '/runner', None
         else:
-            sub, run_dir, cwd = job.submission_dir, job.runner_dir, job.scratch_dir
+            sub, run_dir, cwd = files.submission_dir, files.runner_dir, files.scratch_dir
         args = ['-u', '-B', os.path.join(run_dir, 'main.py'), '--submission', sub, '--device', device,
                 '--cmd-fd', str(cmd_r), '--reply-fd', str(reply_w)] + (['--seccomp'] if plan.config.seccomp else [])
         if plan.strict:
             args.append('--init')           # pid 1 of bubblewrap's namespaces is ours (--as-pid-1), held to our limits
             env = clean_env(sandbox.JOB_ROOT)
-            argv = sandbox.bwrap_argv(plan, [(job.submission_dir, sub), (job.runner_dir, run_dir)], args, env)
+            argv = sandbox.bwrap_argv(plan, [(files.submission_dir, sub), (files.runner_dir, run_dir)], args, env)
         else:
-            env = clean_env(job.scratch_dir)
+            env = clean_env(files.scratch_dir)
             argv = [sandbox.python_inside(plan)] + args
         return subprocess.Popen(
             argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=self.stdout, stderr=self.stderr,

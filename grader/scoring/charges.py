@@ -5,7 +5,7 @@ never count as a failure. A check that fails while a component it calls (its cat
 what every check of those components calls) fails its own checks is not charged: it is credited, up to the points that
 component lost, so a piece broken on purpose never buys points elsewhere. The hint names the culprit.
 """
-from .spec import COMPONENTS
+from ..components import COMPONENTS
 
 ADVISORY = "advisory, 0 points: outside the assignment's contract (%s); your result: %s"
 

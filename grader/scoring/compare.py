@@ -5,7 +5,7 @@ from typing import Optional
 import torch
 
 from .metrics import abs_error, describe_shape, problem, rel_error
-from .report import notation
+from ..report import notation
 
 
 @dataclass

@@ -7,8 +7,8 @@ import re
 import torch
 from safetensors.torch import load
 
-from .runner import wire
-from .text import one_line
+from ..runner import wire
+from ..text import one_line
 
 MAX_DEPTH = 16                 # our records nest 3 deep; deeper is refused before the parser recurses
 MAX_JSON_BYTES = 64 << 10      # a reply line or the outputs' metadata: ours are a few KiB at most

@@ -14,7 +14,7 @@ from . import budget
 from .compare import OutputResult, fail
 from .metrics import describe_shape
 from .params_map import MatchError, match, name_hint, student_order
-from .runner import procedures
+from ..runner import procedures
 
 
 def _reference_run(spec, inputs, ctx):
@@ -277,7 +277,7 @@ def accuracy(model, X, y, batch=200, deadline=math.inf):
 
 def expect_training(spec, inputs, actual, meta, ctx):
     """Rebuild the trained model with the reference; measure accuracy on the grader's own copies,
-    within the bounds of grader/budget.py."""
+    within the bounds of grader/scoring/budget.py."""
     held_out = ctx['held_out']
     names = [out.name for out in spec.outputs if out.name in held_out]
     deadline = time.monotonic() + budget.EVAL_TIME_LIMIT_S

@@ -1,7 +1,7 @@
 """Trusted side of the fork server (grader/runner/zygote.py): start it, ask it for runners, learn how they end.
 
 One zygote per grading process and sandbox plan, started on first use. A runner it forks looks like a
-subprocess.Popen to grader.launch.Runner: pid, poll(), wait(timeout) and returncode (negative: a signal).
+subprocess.Popen to grader.isolation.launch.Runner: pid, poll(), wait(timeout) and returncode (negative: a signal).
 """
 import json
 import os
@@ -12,7 +12,7 @@ import threading
 
 from . import sandbox
 
-ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'runner', 'zygote.py')
+ZYGOTE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'runner', 'zygote.py')
 START_TIMEOUT_S = 120.0
 
 
@@ -116,14 +116,14 @@ def server_for(plan, env):
         return server
 
 
-def spawn(plan, job, device, nice, descriptors, cgroup_dirs, env):
-    """A sandboxed runner for job, forked from the plan's zygote -> ForkedProcess.
+def spawn(plan, files, device, nice, descriptors, cgroup_dirs, env):
+    """A sandboxed runner for a RunnerFiles, forked from the plan's zygote -> ForkedProcess.
     descriptors: (command pipe read end, reply pipe write end, stdout file, stderr file)."""
     c = plan.config
     on_usr = os.path.commonpath([sys.prefix, '/usr']) == '/usr'      # already inside with /usr
     spec = {'uid': plan.uid, 'gid': plan.gid, 'cgroups': list(cgroup_dirs), 'nice': nice,
             'venv': None if on_usr else sys.prefix,
-            'submission': job.submission_dir, 'tmp_size_mib': c.tmp_size_mib, 'device': device,
+            'submission': files.submission_dir, 'tmp_size_mib': c.tmp_size_mib, 'device': device,
             'seccomp': c.seccomp, 'env': dict(env, PWD=sandbox.JOB_ROOT), 'limits': sandbox.rlimits(plan),
             'gpu_nodes': sandbox.gpu_nodes() if c.gpu else []}
     return server_for(plan, env).spawn(spec, descriptors)

@@ -33,7 +33,7 @@ JOB_ROOT = '/job'
 VENV_INSIDE = '/opt/venv'
 CGROUP_V2 = '/sys/fs/cgroup'
 CGROUP_V1 = {'memory': '/sys/fs/cgroup/memory', 'pids': '/sys/fs/cgroup/pids', 'cpuacct': '/sys/fs/cgroup/cpuacct'}
-CGROUP_V1_NEEDED = ('memory', 'pids')      # cpuacct (the CPU-time count, grader/cputime.py) where mounted
+CGROUP_V1_NEEDED = ('memory', 'pids')      # cpuacct (the CPU-time count, grader/isolation/cputime.py) where mounted
 PR_SET_NO_NEW_PRIVS = 38
 
 
@@ -50,7 +50,7 @@ class SandboxConfig:
     processes: int = 64                     # the cgroup's pids.max; RLIMIT_NPROC where there is no cgroup
     processes_per_uid: int = 4096           # RLIMIT_NPROC with a cgroup: every job shares the uid
     file_size_mib: int = 64                 # RLIMIT_FSIZE: anything written
-    output_mib: int = 64                    # stdout and stderr each, held by the trusted side (grader/captured.py)
+    output_mib: int = 64                    # stdout and stderr each, held by the trusted side (captured.py)
     open_files: int = 128                   # RLIMIT_NOFILE
     memory_mib: int = 4096                  # cgroup memory limit
     tmp_size_mib: int = 128                 # size of the tmpfs /tmp and /job
@@ -237,7 +237,7 @@ class Cgroup:
 
     def __init__(self, kind, name, config):
         self.dirs = []
-        name = '%s-%s-%s' % (name, owner_tag(), uuid.uuid4().hex)      # grader.orphans reads the tag
+        name = '%s-%s-%s' % (name, owner_tag(), uuid.uuid4().hex)      # grader.isolation.orphans reads the tag
         if kind == 'v2':
             parent = os.path.join(CGROUP_V2, 'grader')
             os.makedirs(parent, exist_ok=True)
