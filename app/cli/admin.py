@@ -69,18 +69,20 @@ def _moment(text):
     return aware(moment)
 
 
+def _one(session, model, where, what):
+    """The row, or Refused('no <what>')."""
+    row = session.scalars(select(model).where(where)).first()
+    if row is None:
+        raise Refused('no %s' % what)
+    return row
+
+
 def _user(session, email):
-    user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
-    if user is None:
-        raise Refused('no account %s' % email)
-    return user
+    return _one(session, User, User.email == email.strip().lower(), 'account %s' % email)
 
 
 def _course(session, slug):
-    course = session.scalars(select(Course).where(Course.slug == slug)).first()
-    if course is None:
-        raise Refused('no course %s' % slug)
-    return course
+    return _one(session, Course, Course.slug == slug, 'course %s' % slug)
 
 
 def add_user(session, args, out, note):
@@ -152,9 +154,7 @@ def _report(result, out, note):
 
 
 def set_skeleton(session, args, out, note):
-    assignment = session.scalars(select(Assignment).where(Assignment.slug == args.assignment)).first()
-    if assignment is None:
-        raise Refused('no assignment %s' % args.assignment)
+    assignment = _one(session, Assignment, Assignment.slug == args.assignment, 'assignment %s' % args.assignment)
     if args.remove or not args.file:
         if not args.remove:
             raise Refused('give the skeleton FILE, or --remove')
