@@ -2,7 +2,7 @@
 import pytest
 
 from grader.catalog import get_profile
-from grader.cputime import WallBound
+from grader.isolation.cputime import WallBound
 from grader.engine import grade
 from tests.helpers.paths import read_submission
 
