@@ -14,7 +14,7 @@ from app.accounts.security import hash_password
 from app.cli.admin import main as admin_main
 from app.cli.migrate import upgrade
 from app.core.db import make_engine, make_sessionmaker
-from app.core.models import Assignment, CheckRow, Course, Submission, User
+from app.core.models import Assignment, CheckRow, Course, Membership, Submission, User
 from app.core.storage import Storage
 from tests.helpers.paths import ROOT
 
@@ -119,6 +119,19 @@ def add_submission(env, source):
         session.add(sub)
         session.commit()
         return Session, sub.id
+
+
+def member_elsewhere(env, email, role, name='Eli', slug='other'):
+    """An account that belongs only to another course (made here), as `role` -> its id."""
+    with sessions(env)() as session:
+        course = Course(slug=slug, title='Other course')
+        user = User(email=email, name=name, role=role, password_hash=hash_password('demo'),
+                    created_at=datetime.now(timezone.utc))
+        session.add_all([course, user])
+        session.flush()
+        session.add(Membership(user_id=user.id, course_id=course.id, role=role))
+        session.commit()
+        return user.id
 
 
 def wait_for(Session, submission_id, statuses, timeout_s):

@@ -1,14 +1,12 @@
 """Passwords over real HTTP (uvicorn): a student changes theirs (page and API), an instructor issues a new
 one to a student of their course who forgot it; every other session of the account ends."""
 import re
-from datetime import datetime, timezone
 
 import httpx
 import pytest
 
-from app.accounts.security import hash_password
 from app.core.models import Course, Membership, User
-from tests.integration.service.helpers import browser_like, sessions, token
+from tests.integration.service.helpers import browser_like, member_elsewhere, sessions, token
 
 pytestmark = pytest.mark.slow
 
@@ -111,15 +109,7 @@ def _ids(env):
 
 def _other_course(env):
     """A student enrolled only in another course -> their id."""
-    with sessions(env)() as session:
-        course = Course(slug='other', title='Other course')
-        user = User(email='elsewhere@example.com', name='Eli', role='student', password_hash=hash_password('demo'),
-                    created_at=datetime.now(timezone.utc))
-        session.add_all([course, user])
-        session.flush()
-        session.add(Membership(user_id=user.id, course_id=course.id, role='student'))
-        session.commit()
-        return user.id
+    return member_elsewhere(env, 'elsewhere@example.com', 'student')
 
 
 def _teach_elsewhere(env, user_id):

@@ -5,9 +5,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.core.models import Assignment, AuditEvent, Course
+from app.core.models import Assignment, AuditEvent
 from grader.catalog import PROFILES
-from tests.integration.service.helpers import admin, browser_like, sessions, set_assignment, token, V1
+from tests.integration.service.helpers import admin, browser_like, member_elsewhere, sessions, set_assignment, token, V1
 from tests.submissions import variants
 
 pytestmark = pytest.mark.slow
@@ -65,17 +65,7 @@ def test_rest_refuses_what_the_profile_cannot_serve_and_keeps_what_it_can(api, s
 
 
 def test_only_the_courses_instructors_set_it(api, service_env):
-    from app.core.models import Membership, User
-    from app.accounts.security import hash_password
-    from datetime import datetime, timezone
-    with sessions(service_env)() as session:               # an instructor of another course
-        other = Course(slug='other', title='Other')
-        prof = User(email='prof@other.edu', name='P', role='instructor', password_hash=hash_password('demo'),
-                    created_at=datetime.now(timezone.utc))
-        session.add_all([other, prof])
-        session.flush()
-        session.add(Membership(user_id=prof.id, course_id=other.id, role='instructor'))
-        session.commit()
+    member_elsewhere(service_env, 'prof@other.edu', 'instructor', name='P')   # an instructor of another course
     ok = b'import torch\n'
     for email in ('student@example.com', 'prof@other.edu'):
         headers = token(api, email)
