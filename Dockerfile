@@ -1,4 +1,5 @@
-# One image for the API and the workers (the command differs). CPU torch from PyPI's CPU index.
+# image: autograder-worker. The CPU workers: the grading engine and its sandbox; CPU torch from PyPI's CPU index.
+# (The API, migrations and sweeper use the torch-free Dockerfile.web.)
 FROM python:3.11-slim-bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap libseccomp2 procps \
     && rm -rf /var/lib/apt/lists/* \
