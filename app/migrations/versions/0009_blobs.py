@@ -14,11 +14,10 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('blobs',
-                    sa.Column('sha256', sa.String(length=64), nullable=False),
+    """Empty: a folder's files come in with python -m app.admin migrate-storage --from-dir PATH."""
+    op.create_table('blobs', sa.Column('sha256', sa.String(length=64), primary_key=True),
                     sa.Column('size', sa.Integer(), nullable=False),
-                    sa.Column('data', sa.LargeBinary(), nullable=False),
-                    sa.PrimaryKeyConstraint('sha256'))
+                    sa.Column('data', sa.LargeBinary(), nullable=False))
 
 
 def downgrade():
