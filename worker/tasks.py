@@ -10,8 +10,8 @@ from sqlalchemy.exc import OperationalError
 
 from app.core.config import get_settings
 from app.core.db import make_engine, make_sessionmaker
-from app.core.storage import Storage
-from app.grading.claims import claim, fail, fail_preview, preview_attempt, save, save_preview
+from app.core.storage import Missing, open_storage
+from app.grading.claims import claim, fail, fail_preview, preview_attempt, save, save_preview, upload_of
 from app.grading.sender import GRADE_TASK, PREVIEW_TASK
 from grader import get_profile, grade
 from grader.isolation import orphans, teardown
@@ -106,9 +106,41 @@ def _internal_error(exc, what):
     return 'grading stopped on an internal error (%s); an instructor can regrade it' % type(exc).__name__
 
 
-def _grade(settings, attempt, queue):
+class Unfetched(Exception):
+    """The uploaded file could not be read from storage (gone, or the store is unreachable)."""
+
+
+def _fetch(settings, Session, sha256):
+    """The uploaded file from the configured storage (app.core.storage), else Unfetched with a reason to show."""
+    try:
+        with Session() as session:
+            return open_storage(settings, session).get(sha256)
+    except SHUTDOWN:
+        raise
+    except Missing as exc:
+        raise Unfetched(str(exc)) from exc
+    except Exception as exc:
+        log.warning('fetching upload %s failed:\n%s', sha256, traceback_text(exc))
+        raise Unfetched(type(exc).__name__) from exc
+
+
+def _fetch_or_retry(task, settings, Session, sha256):
+    """The file, or a task retry with backoff (1, 2, 4 ... s) while retries remain, else Unfetched."""
+    try:
+        return _fetch(settings, Session, sha256)
+    except Unfetched as exc:
+        if task.request.retries < min(settings.storage_fetch_retries, task.max_retries):
+            raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 60))
+        raise
+
+
+def _unfetched(exc):
+    return 'the uploaded file could not be fetched from storage: %s' % exc
+
+
+def _grade(settings, attempt, queue, source):
     device = _device(attempt.device, queue)
-    return grade(Storage(settings.storage_dir).get(attempt.sha256), get_profile(attempt.profile), device=device,
+    return grade(source, get_profile(attempt.profile), device=device,
                  skip_slow=not attempt.training_checks, sandbox=sandbox_config(settings, device),
                  pool=warm_pool(settings), cifar_dir=settings.cifar_dir or None,
                  train_time_limit_s=settings.train_time_limit_s)
@@ -121,14 +153,34 @@ def grade_submission(self, submission_id):
     Session = session_factory()
     try:
         with Session() as session:
+            sha256 = upload_of(session, submission_id)
+    except OperationalError as exc:
+        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
+    source = unfetched = None
+    if sha256 is not None:                             # fetched before the claim: a fetch retry is no attempt
+        try:
+            source = _fetch_or_retry(self, settings, Session, sha256)
+        except Unfetched as exc:
+            unfetched = exc
+    try:
+        with Session() as session:
             attempt = claim(session, submission_id, '%s (%s)' % (self.request.hostname or 'worker', _queue(self)),
                             settings.max_attempts)
     except OperationalError as exc:                    # e.g. the database is locked: try again shortly
         raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
     if attempt is None:
         return 'skipped'
+    if source is None and unfetched is None:           # the row became gradable between the two reads
+        try:
+            source = _fetch(settings, Session, attempt.sha256)
+        except Unfetched as exc:
+            unfetched = exc
+    if unfetched is not None:
+        message = _unfetched(unfetched)
+        _persist(Session, lambda session: fail(session, submission_id, attempt, message))
+        return 'error'
     try:
-        report = _grade(settings, attempt, _queue(self))
+        report = _grade(settings, attempt, _queue(self), source)
     except (SandboxUnavailable, DatasetError) as exc:  # ours, not the student's: retry, then say so
         if self.request.retries >= self.max_retries:
             what = 'grading sandbox' if isinstance(exc, SandboxUnavailable) else 'training data'
@@ -166,7 +218,13 @@ def preview_regrade(self, item_id):
     if attempt is None:
         return 'skipped'
     try:
-        report = _grade(settings, attempt, _queue(self))
+        source = _fetch_or_retry(self, settings, Session, attempt.sha256)
+    except Unfetched as exc:
+        log.error('regrade item %d: %s', item_id, _unfetched(exc))
+        _persist(Session, lambda session: fail_preview(session, item_id))
+        return 'error'
+    try:
+        report = _grade(settings, attempt, _queue(self), source)
         _persist(Session, lambda session: save_preview(session, item_id, report))
     except (SandboxUnavailable, DatasetError) as exc:
         if self.request.retries >= self.max_retries:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.accounts.access import find_assignment, is_instructor, readable_submission
 from app.api.schemas import SubmissionList, SubmissionPublic, submission_public
 from app.core.models import Assignment, Submission
-from app.core.storage import Storage
+from app.core.storage import open_storage
 from app.courses.terms import terms_for
 from app.grading.submit import accept, admit
 from app.http.deps import CurrentUser, SessionDep
@@ -60,7 +60,7 @@ def gradescope(submission_id: int, session: SessionDep, user: CurrentUser):
 def graded_file(submission_id: int, request: Request, session: SessionDep, user: CurrentUser):
     """The file that was graded (the .py, taken out of a zip), as a download: never rendered by the browser."""
     sub, _ = readable_submission(session, user, submission_id)
-    data = Storage(request.app.state.settings.storage_dir).get(sub.content_sha256)
+    data = open_storage(request.app.state.settings, session).get(sub.content_sha256)
     name = sub.files[0]['name'] if sub.files else 'convolutional_networks.py'
     return Response(data, media_type='text/x-python; charset=utf-8', headers={
         'Content-Disposition': 'attachment; filename="%s"' % name.replace('"', ''),

@@ -7,10 +7,13 @@
   enrol COURSE CSV                             a roster file (email[,name][,role]); new accounts printed
   set-skeleton ASSIGNMENT FILE | --remove      the course's handout, kept if the profile serves its imports
   list                                         courses, their assignments and member counts
+  migrate-storage --from-dir PATH              copy a storage folder's files into AG_STORAGE (sha256 checked)
 Runs against AG_DATABASE_URL (migrated). Standard output holds only data (new passwords as e-mail,password
 lines; the listing); what was done goes to standard error. Exit status 2 with a message for anything refused.
 """
 import argparse
+import hashlib
+import os
 import sys
 from datetime import datetime
 
@@ -20,6 +23,7 @@ from app.accounts import passwords
 from app.core.config import get_settings
 from app.core.db import aware, make_engine, make_sessionmaker, utc_text
 from app.core.models import Assignment, Course, Membership, User
+from app.core.storage import SHA256, Missing, open_storage
 from app.courses import audit, create, roster, skeletons
 
 
@@ -58,6 +62,8 @@ def parse_args(argv):
     p.add_argument('file', nargs='?', help='the skeleton .py; refused when the profile cannot serve its imports')
     p.add_argument('--remove', action='store_true', help='forget the stored skeleton')
     sub.add_parser('list', help='courses, assignments and member counts')
+    p = sub.add_parser('migrate-storage', help='copy the files of a storage folder into the configured storage')
+    p.add_argument('--from-dir', required=True, metavar='PATH', help='the old AG_STORAGE_DIR (ab/abcd... files)')
     return parser.parse_args(argv)
 
 
@@ -185,8 +191,46 @@ def list_all(session, args, out, note):
             out.write('  %s  %s  profile %s, due %s\n' % (a.slug, a.title, a.profile, utc_text(a.due_at, '-')))
 
 
+def _stored_files(root):
+    """(name, path) of every file under root/<2 characters>/, sorted."""
+    if not os.path.isdir(root):
+        raise Refused('%s is not a folder' % root)
+    for folder in sorted(os.listdir(root)):
+        if os.path.isdir(os.path.join(root, folder)):
+            for name in sorted(os.listdir(os.path.join(root, folder))):
+                yield folder, name, os.path.join(root, folder, name)
+
+
+def migrate_storage(session, args, out, note):
+    """Every file of the folder into AG_STORAGE, each sha256 checked before and after; run it again safely."""
+    storage = open_storage(get_settings(), session)
+    counts = {'copied': 0, 'already stored': 0, 'refused': 0}
+    for folder, name, path in _stored_files(args.from_dir):
+        with open(path, 'rb') as f:
+            data = f.read()
+        if not SHA256.match(name) or folder != name[:2] or hashlib.sha256(data).hexdigest() != name:
+            note('refused %s: not a stored file (its name is not its sha256)' % path)
+            counts['refused'] += 1
+            continue
+        try:
+            storage.get(name)
+            counts['already stored'] += 1
+            continue
+        except Missing:
+            pass
+        storage.put(data)
+        session.commit()
+        if hashlib.sha256(storage.get(name)).hexdigest() != name:
+            raise Refused('%s reads back changed from the storage' % name)
+        counts['copied'] += 1
+    out.write(', '.join('%s %d' % item for item in counts.items()) + '\n')
+    if counts['refused']:
+        raise Refused('%d files refused (see above); the others are stored' % counts['refused'])
+
+
 COMMANDS = {'add-user': add_user, 'set-password': set_password, 'add-course': add_course,
-            'add-assignment': add_assignment, 'enrol': enrol, 'set-skeleton': set_skeleton, 'list': list_all}
+            'add-assignment': add_assignment, 'enrol': enrol, 'set-skeleton': set_skeleton, 'list': list_all,
+            'migrate-storage': migrate_storage}
 
 
 def main(argv=None, out=None, err=None, database_url=None):

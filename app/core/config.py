@@ -2,7 +2,7 @@
 import functools
 import os
 import secrets
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -14,7 +14,12 @@ class Settings(BaseSettings):
 
     database_url: str = 'sqlite:///' + os.path.join(ROOT, 'data', 'grader.sqlite')
     broker_url: str = 'redis://127.0.0.1:6379/0'
-    storage_dir: str = os.path.join(ROOT, 'data', 'uploads')
+    storage: Literal['db', 'dir', 's3'] = 'db'   # where uploads live (app.core.storage): db reaches every worker
+    storage_dir: str = os.path.join(ROOT, 'data', 'uploads')   # AG_STORAGE=dir's folder (one host)
+    s3_bucket: str = ''                   # AG_STORAGE=s3: the bucket, a key prefix, the endpoint of a non-AWS store
+    s3_prefix: str = 'uploads/'
+    s3_endpoint_url: str = ''
+    storage_fetch_retries: int = 5        # a worker that cannot fetch an upload retries (1, 2, 4 ... s), then errors
     sandbox_mode: str = 'strict'
     token_lifetime_s: int = 7 * 24 * 3600
     secret_key: str = ''                  # leaderboard pseudonyms; empty: a random key kept beside the uploads

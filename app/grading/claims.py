@@ -15,6 +15,14 @@ class Attempt:
                                                            assignment.device)
 
 
+def upload_of(session, submission_id):
+    """The sha256 of the file of a row still to grade, else None (claim says why)."""
+    sub = session.get(Submission, submission_id)
+    if sub is None or sub.status not in ('queued', 'running') or not sub.files:
+        return None
+    return sub.files[0]['sha256']
+
+
 def claim(session, submission_id, worker, max_attempts):
     """An Attempt, or None when the row is gone, already graded or errored, or out of attempts."""
     sub = session.get(Submission, submission_id, with_for_update=True)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.accounts.access import require_member
 from app.core.errors import Invalid, NotAllowed, TooMany
 from app.core.models import Submission
-from app.core.storage import Storage
+from app.core.storage import open_storage
 from app.core.throttle import describe_wait, state, take
 from app.courses.terms import terms_for
 from app.grading.dispatch import send_grading
@@ -61,7 +61,7 @@ def accept(session, settings, send, user, assignment, received):
             raise TooMany('too many submissions: %s allows %d at once and %d per hour; try again in %s'
                           % (assignment.slug, assignment.rate_limit_burst, assignment.rate_limit_per_hour,
                              describe_wait(wait)), wait)
-    Storage(settings.storage_dir).put(source)
+    open_storage(settings, session).put(source)       # after the size caps: a refused file is never stored
     sub = Submission(owner_id=user.id, assignment_id=assignment.id, content_sha256=digest, requested_at=now,
                      files=[{'name': GRADED_FILE, 'sha256': digest, 'size': len(source)}],
                      late=terms.is_late(now))

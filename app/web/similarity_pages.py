@@ -2,7 +2,7 @@
 from fastapi import APIRouter, HTTPException, Request
 
 from app.core.models import Submission, User
-from app.core.storage import Storage
+from app.core.storage import open_storage
 from app.http.deps import SessionDep
 from app.reports import similarity
 
@@ -14,14 +14,14 @@ router = APIRouter(prefix='/instructor', include_in_schema=False)
 @router.get('/assignments/{slug}/similarity')
 def similarity_page(slug: str, request: Request, session: SessionDep):
     user, assignment = instructor_page(request, session, slug)
-    found = similarity.report(session, assignment, Storage(request.app.state.settings.storage_dir))
+    found = similarity.report(session, assignment, open_storage(request.app.state.settings, session))
     return render(request, 'similarity.html', user, assignment=assignment, min_score=similarity.MIN_SCORE, **found)
 
 
 @router.get('/assignments/{slug}/similarity/{first}/{second}')
 def compare_page(slug: str, first: int, second: int, request: Request, session: SessionDep):
     user, assignment = instructor_page(request, session, slug)
-    storage = Storage(request.app.state.settings.storage_dir)
+    storage = open_storage(request.app.state.settings, session)
     sides = []
     for sub_id in (first, second):
         sub = session.get(Submission, sub_id)

@@ -15,7 +15,7 @@ from app.cli.admin import main as admin_main
 from app.cli.migrate import upgrade
 from app.core.db import make_engine, make_sessionmaker
 from app.core.models import Assignment, CheckRow, Course, Membership, Submission, User
-from app.core.storage import Storage
+from app.core.storage import DbStorage
 from tests.helpers.paths import ROOT
 
 V1 = '/api/v1'
@@ -103,10 +103,10 @@ def admin(url, *args):
 
 def add_submission(env, source):
     upgrade(env['AG_DATABASE_URL'])
-    digest = Storage(env['AG_STORAGE_DIR']).put(source)
     Session = make_sessionmaker(make_engine(env['AG_DATABASE_URL']))
     now = datetime.now(timezone.utc)
     with Session() as session:
+        digest = DbStorage(session).put(source)      # the default storage (AG_STORAGE=db)
         user = User(email='student@example.com', password_hash=hash_password('demo'), created_at=now)
         course = Course(slug='demo', title='Demo')
         session.add_all([user, course])

@@ -5,11 +5,12 @@ import sys
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.security import verify_password
 from app.cli.migrate import upgrade
-from app.core.models import Assignment, AuditEvent, Course, Membership, User
+from app.core.models import Assignment, AuditEvent, Blob, Course, Membership, User
+from app.core.storage import DbStorage, DirStorage
 from tests.helpers.paths import ROOT
 from tests.integration.service.helpers import admin, sessions
 
@@ -106,3 +107,30 @@ def _token(base, email, password):
     r = httpx.post(base + '/api/v1/auth/token', data={'username': email, 'password': password})
     assert r.status_code == 200, r.text
     return {'Authorization': 'Bearer ' + r.json()['access_token']}
+
+
+@pytest.mark.parametrize('database', ['sqlite', 'postgresql'])
+def test_migrate_storage_copies_a_folder_into_the_database_once(tmp_path, request, database):
+    url = ('sqlite:///%s' % (tmp_path / 'db.sqlite') if database == 'sqlite'
+           else request.getfixturevalue('fresh_postgres'))
+    upgrade(url)
+    old = DirStorage(str(tmp_path / 'uploads'))
+    digests = [old.put(b'x = %d\n' % i) for i in range(3)]
+    with sessions({'AG_DATABASE_URL': url})() as session:     # one of them is there already
+        DbStorage(session).put(b'x = 0\n')
+        session.commit()
+    rc, out, err = admin_process(url, 'migrate-storage', '--from-dir', str(tmp_path / 'uploads'))
+    assert (rc, out, err) == (0, 'copied 2, already stored 1, refused 0\n', '')
+    with sessions({'AG_DATABASE_URL': url})() as session:
+        assert [DbStorage(session).get(d) for d in digests] == [b'x = 0\n', b'x = 1\n', b'x = 2\n']
+        assert session.scalar(select(func.count()).select_from(Blob)) == 3
+    assert admin(url, 'migrate-storage', '--from-dir', str(tmp_path / 'uploads'))[:2] == (
+        0, 'copied 0, already stored 3, refused 0\n')                  # idempotent
+    bad = tmp_path / 'uploads' / digests[1][:2] / ('0' * 64)           # a file whose name is not its sha256
+    bad.write_bytes(b'tampered')
+    rc, out, err = admin(url, 'migrate-storage', '--from-dir', str(tmp_path / 'uploads'))
+    assert rc == 2 and out == 'copied 0, already stored 3, refused 1\n'
+    assert 'refused %s: not a stored file' % bad in err and err.endswith('1 files refused (see above); '
+                                                                         'the others are stored\n')
+    assert admin(url, 'migrate-storage', '--from-dir', str(tmp_path / 'nowhere'))[2] == (
+        'error: %s is not a folder\n' % (tmp_path / 'nowhere'))

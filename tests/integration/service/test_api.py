@@ -6,10 +6,12 @@ import zipfile
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from app.core.db import make_engine, make_sessionmaker
+from app.core.models import Blob
 from tests.helpers.paths import read_submission
-from tests.integration.service.helpers import token
+from tests.integration.service.helpers import sessions, token
 
 pytestmark = pytest.mark.slow
 
@@ -76,6 +78,8 @@ def test_bad_uploads_are_refused_with_a_reason_and_store_nothing(api, service_en
     assert r.status_code == status and reason in r.json()['error']
     assert httpx.get(api + '/api/v1/me/submissions', headers=student).json()['count'] == 0
     assert not os.path.exists(service_env['AG_STORAGE_DIR'])
+    with sessions(service_env)() as session:
+        assert session.scalar(select(func.count()).select_from(Blob)) == 0     # nothing reached the storage
 
 
 def test_auth_errors_are_json(api):

@@ -1,4 +1,5 @@
 """The schema: migrations match the models and the constraints hold, on SQLite and PostgreSQL."""
+import hashlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -9,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.security import hash_password, new_token, token_digest, verify_password
 from app.cli.migrate import alembic_config, upgrade
 from app.core.db import make_engine, make_sessionmaker
-from app.core.models import ApiToken, Assignment, CheckRow, Course, Submission, User
+from app.core.models import ApiToken, Assignment, Blob, CheckRow, Course, Submission, User
+from app.core.storage import DbStorage, Missing
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
@@ -75,6 +77,21 @@ def test_rows_round_trip_and_constraints_hold(session):
     session.delete(session.get(Submission, sub.id))
     session.commit()
     assert session.scalars(select(CheckRow)).all() == []
+
+
+def test_uploads_stored_in_the_database_once_each(session, db_url):
+    storage = DbStorage(session)
+    digest = storage.put(b'x = 1\n')
+    assert digest == hashlib.sha256(b'x = 1\n').hexdigest() and storage.put(b'x = 1\n') == digest
+    session.commit()
+    with make_sessionmaker(make_engine(db_url))() as other:   # another connection (a worker's), the same content
+        assert DbStorage(other).put(b'x = 1\n') == digest and DbStorage(other).get(digest) == b'x = 1\n'
+        other.commit()
+    assert session.scalars(select(Blob)).all()[0].size == 6 and len(session.scalars(select(Blob)).all()) == 1
+    with pytest.raises(Missing, match='no stored file ' + 'b' * 64):
+        storage.get('b' * 64)
+    with pytest.raises(ValueError, match='not a sha256'):
+        storage.get("' OR 1=1 --")
 
 
 def test_passwords_and_tokens():

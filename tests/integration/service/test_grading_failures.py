@@ -1,14 +1,12 @@
 """No exception of any kind during grading leaves a submission row running: a crafted reply is that check's
 error and the row is graded; text PostgreSQL refuses (NUL) is stored escaped; a failure of grading itself (a
-lost upload) ends the row as error with a sentence. Real PostgreSQL, Redis and Celery worker."""
-import os
+lost upload, after bounded retries) ends the row as error with a sentence. Real PostgreSQL, Redis and Celery worker."""
 
 import pytest
 from sqlalchemy import select
 
 from app.core.config import Settings
-from app.core.models import Assignment, CheckRow, Submission
-from app.core.storage import Storage
+from app.core.models import Assignment, Blob, CheckRow, Submission
 from tests.attacks import corpus
 from tests.integration.service.helpers import add_submission, wait_for
 from worker.celery_app import create_app
@@ -25,7 +23,8 @@ def grade_in_worker(env, celery_worker, source, lose_upload=False):
         session.get(Assignment, sub.assignment_id).training_checks = False
         session.commit()
         if lose_upload:
-            os.remove(Storage(env['AG_STORAGE_DIR'])._path(sub.files[0]['sha256']))
+            session.delete(session.get(Blob, sub.files[0]['sha256']))
+            session.commit()
     celery_worker()
     create_app(Settings(broker_url=env['AG_BROKER_URL'])).send_task('grader.grade_submission', args=[sub_id],
                                                                      queue='cpu')
@@ -57,7 +56,8 @@ def test_nul_bytes_from_student_code_are_stored_escaped_in_postgresql(service_en
 
 
 def test_a_failure_of_grading_itself_ends_the_row_as_error_with_a_sentence(service_env, celery_worker):
+    service_env['AG_STORAGE_FETCH_RETRIES'] = '2'     # fetched three times, 1 s and 2 s apart
     sub, rows = grade_in_worker(service_env, celery_worker, corpus.build('data_reply_nul'), lose_upload=True)
     assert sub.status == 'error' and not rows
-    assert sub.error == ('grading stopped on an internal error (FileNotFoundError); an instructor can regrade it')
+    assert sub.error == 'the uploaded file could not be fetched from storage: no stored file %s' % sub.content_sha256
     assert sub.claim is None and sub.finished_at is not None and sub.attempts == 1

@@ -15,7 +15,7 @@ from grader.scoring.cifar import write_cifar10
 from grader.scoring.datasets import synthetic_pixels
 from tests.helpers.isolation import cgroups_of
 from tests.helpers.paths import read_submission
-from tests.integration.service.helpers import add_submission, wait_for
+from tests.integration.service.helpers import add_submission, sessions, set_assignment, token, upload, wait_for
 from worker.celery_app import create_app
 
 pytestmark = pytest.mark.slow
@@ -39,6 +39,19 @@ def test_worker_grades_a_queued_submission(service_env, celery_worker):
     with Session() as session:
         again = session.get(Submission, sub_id)
         assert again.attempts == 1 and again.status == 'graded'
+
+
+def test_an_upload_is_graded_by_a_worker_that_shares_no_folder_with_the_api(service_env, api, celery_worker,
+                                                                           tmp_path):
+    """The default storage is the database: the worker's own AG_STORAGE_DIR (another host's) never matters."""
+    set_assignment(service_env, training_checks=False)
+    r = upload(api, token(api, 'student@example.com'), read_submission('correct_vectorized').decode())
+    assert r.status_code == 202, r.text
+    service_env['AG_STORAGE_DIR'] = str(tmp_path / 'worker-host' / 'uploads')
+    celery_worker()
+    sub = wait_for(sessions(service_env), r.json()['id'], ('graded', 'error'), 180)
+    assert sub.status == 'graded' and sub.score == sub.max_score, (sub.status, sub.error)
+    assert not os.path.exists(tmp_path / 'uploads') and not os.path.exists(tmp_path / 'worker-host' / 'uploads')
 
 
 def test_worker_killed_mid_grading_then_graded_once_by_the_next(service_env, celery_worker):
