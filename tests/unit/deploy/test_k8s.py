@@ -331,3 +331,15 @@ def test_a_shared_or_host_volume_is_caught(volume):
 ], ids=['replicas-type', 'unknown-field', 'apparmor-field', 'keda-typo', 'keda-unknown', 'hpa-behavior'])
 def test_the_schemas_catch_a_broken_manifest(mutate, name, kind):
     assert schema_problems(_broken(mutate, name, kind))
+
+
+def test_compose_shares_no_folder_between_the_api_and_the_workers():
+    """Uploads live in the database: no named volume is mounted by both the API and a worker."""
+    services = compose()['services']
+    env = compose()['x-grader-env']
+    assert env.get('AG_STORAGE') == 'db'
+    named = {name: {v.split(':')[0] for v in svc.get('volumes', []) if not v.startswith('.')}
+             for name, svc in services.items()}
+    for worker in ('worker-cpu', 'worker-gpu'):
+        assert not named['api'] & named[worker], (worker, named['api'] & named[worker])
+    assert 'uploads' not in compose()['volumes']
