@@ -2,6 +2,8 @@
 error and the row is graded; text PostgreSQL refuses (NUL) is stored escaped; a failure of grading itself (a
 lost upload, after bounded retries) ends the row as error with a sentence. Real PostgreSQL, Redis and Celery worker."""
 
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -61,3 +63,33 @@ def test_a_failure_of_grading_itself_ends_the_row_as_error_with_a_sentence(servi
     assert sub.status == 'error' and not rows
     assert sub.error == 'the uploaded file could not be fetched from storage: no stored file %s' % sub.content_sha256
     assert sub.claim is None and sub.finished_at is not None and sub.attempts == 1
+
+
+def test_a_lost_upload_ends_a_regrade_preview_item_as_error_and_leaves_the_submission(service_env, celery_worker):
+    from app.core.models import RegradeItem, User
+    from app.grading import previews
+    service_env['AG_STORAGE_FETCH_RETRIES'] = '1'
+    Session, sub_id = add_submission(service_env, corpus.build('data_reply_nul'))
+    sent = []
+    with Session() as session:
+        sub = session.get(Submission, sub_id)
+        sub.status, sub.score, sub.max_score = 'graded', 7.5, 100.0
+        session.delete(session.get(Blob, sub.files[0]['sha256']))          # the upload is lost
+        session.commit()
+        assignment = session.get(Assignment, sub.assignment_id)
+        user = session.get(User, sub.owner_id)
+        run_id = previews.start(session, assignment, user, Settings(), lambda item, queue: sent.append(item)).id
+    assert len(sent) == 1
+    celery_worker()
+    create_app(Settings(broker_url=service_env['AG_BROKER_URL'])).send_task('grader.preview_regrade', args=sent,
+                                                                            queue='cpu')
+    for _ in range(300):                                                   # 60 s at most
+        with Session() as session:
+            item = session.get(RegradeItem, sent[0])
+            if item.status != 'queued':
+                break
+        time.sleep(0.2)
+    assert item.status == 'error' and item.run_id == run_id
+    with Session() as session:
+        sub = session.get(Submission, sub_id)
+        assert (sub.status, sub.score) == ('graded', 7.5)                  # the graded row is untouched
