@@ -57,17 +57,20 @@ def children(pid):
     return found
 
 
-def tree_seconds(pid):
-    """CPU seconds of a process and every process below it that is still there."""
-    total, todo, seen = 0.0, [pid], set()
+def descendants(pid):
+    """pid and every process below it that is still there (children of every thread)."""
+    seen, todo = set(), [pid]
     while todo:
         current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        total += process_seconds(current) or 0.0
-        todo += children(current)
-    return total
+        if current not in seen:
+            seen.add(current)
+            todo += children(current)
+    return seen
+
+
+def tree_seconds(pid):
+    """CPU seconds of a process and every process below it that is still there."""
+    return sum(process_seconds(p) or 0.0 for p in descendants(pid))
 
 
 class Clock:

@@ -17,7 +17,7 @@ import time
 
 from . import forkserver, sandbox
 from .captured import Captured
-from .cputime import Clock, Limit
+from .cputime import Clock, Limit, descendants
 from .protocol import read_json
 from ..text import one_line
 
@@ -63,20 +63,6 @@ def _widen(fd, size=1 << 20):
         fcntl.fcntl(fd, 1031, size)                   # F_SETPIPE_SZ
     except OSError:
         pass
-
-
-def _descendants(pid):
-    """pid and every process below it (from /proc's children lists)."""
-    found, todo = set(), [pid]
-    while todo:
-        current = todo.pop()
-        found.add(current)
-        try:
-            with open('/proc/%d/task/%d/children' % (current, current)) as f:
-                todo += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return found
 
 
 def _niced(preexec, nice):
@@ -246,7 +232,7 @@ class Runner:
         """Back to normal CPU priority, every thread of every process of the runner (needs root; else left
         as it is). Not by process group: bubblewrap's --new-session puts the runner in a session of its own."""
         pids = self.cgroup.pids() if self.cgroup is not None else set()
-        pids |= _descendants(self.proc.pid)
+        pids |= descendants(self.proc.pid)
         for pid in pids:
             try:
                 tids = os.listdir('/proc/%d/task' % pid)
