@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from app.accounts.access import find_assignment, is_instructor, readable_submission
@@ -27,10 +28,11 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
     """Multipart field "files" (the .py or a .zip). The caller and their right to upload are checked before
     the body is read."""
     settings = request.app.state.settings
-    assignment = find_assignment(session, slug)
-    admit(session, user, assignment, datetime.now(timezone.utc))
+    assignment = await run_in_threadpool(find_assignment, session, slug)     # SQL never blocks the event loop
+    await run_in_threadpool(admit, session, user, assignment, datetime.now(timezone.utc))
     _, received = await read_upload(request, session, settings.upload_max_request_bytes)
-    sub, duplicate = accept(session, settings, request.app.state.send_grading, user, assignment, received)
+    sub, duplicate = await run_in_threadpool(accept, session, settings, request.app.state.send_grading, user,
+                                             assignment, received)
     if duplicate:
         return JSONResponse({'id': sub.id, 'status': sub.status, 'duplicate': True}, status_code=200)
     return JSONResponse({'id': sub.id, 'status': sub.status, 'duplicate': False}, status_code=202,

@@ -76,8 +76,7 @@ def main():
     for command in worker_commands(settings, cuda):
         procs.append(subprocess.Popen(command, cwd=ROOT))
     procs.append(subprocess.Popen([sys.executable, '-m', 'worker.sweeper'], cwd=ROOT))
-    procs.append(subprocess.Popen([sys.executable, '-m', 'uvicorn', 'app.main:app_from_env', '--factory',
-                                   '--host', host, '--port', port], cwd=ROOT))
+    procs.append(subprocess.Popen([sys.executable, '-m', 'app.cli.serve', '--host', host, '--port', port], cwd=ROOT))
     print('\n  convnet-autograder on http://%s:%s  (API docs: /docs)\n  demo accounts: instructor@example.com, '
           'student@example.com, student2@example.com; password: %s\n  Ctrl-C stops everything.\n'
           % (host, port, password), flush=True)

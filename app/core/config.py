@@ -1,7 +1,6 @@
 """Settings of the service and its workers: one typed object, read from the environment (prefix AG_)."""
 import functools
 import os
-import secrets
 from typing import Literal, Optional
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,8 +20,9 @@ class Settings(BaseSettings):
     s3_endpoint_url: str = ''
     storage_fetch_retries: int = 5        # a worker that cannot fetch an upload retries (1, 2, 4 ... s), then errors
     sandbox_mode: str = 'strict'
+    web_workers: int = 2                  # uvicorn processes of `python -m app.cli.serve` (each ~80 MiB, no torch)
     token_lifetime_s: int = 7 * 24 * 3600
-    secret_key: str = ''                  # leaderboard pseudonyms; empty: a random key kept beside the uploads
+    secret_key: str = ''                  # leaderboard pseudonyms; empty: a random key kept in SQL (service_keys)
     cookie_secure: bool = False           # true behind HTTPS: the pages' cookie is then sent over HTTPS only
     upload_max_file_bytes: int = 2 * 1024 * 1024
     upload_max_request_bytes: int = 8 * 1024 * 1024
@@ -44,17 +44,3 @@ class Settings(BaseSettings):
 @functools.lru_cache(maxsize=None)
 def get_settings():
     return Settings()
-
-
-def secret_key(settings):
-    """settings.secret_key, else a random key created once in the data folder (mode 0600)."""
-    if settings.secret_key:
-        return settings.secret_key
-    path = os.path.join(os.path.dirname(os.path.abspath(settings.storage_dir)), 'secret_key')
-    if not os.path.exists(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, 'w') as f:
-            f.write(secrets.token_hex(32))
-    with open(path) as f:
-        return f.read().strip()

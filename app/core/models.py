@@ -195,3 +195,10 @@ class Blob(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ServiceSecret(Base):
+    """A key the service made up once (app.core.config.secret_key): in SQL, so every API host uses the same."""
+    __tablename__ = 'service_secrets'
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

@@ -1,6 +1,7 @@
 """Reading a multipart body, shared by the REST routes and the pages: only once the caller was checked, with the
 session's connection given back while the body arrives (a slow client holds none), bounded as it is read."""
 from fastapi import HTTPException
+from starlette.concurrency import run_in_threadpool
 
 from app.courses.skeletons import MAX_BYTES as MAX_SKELETON_BYTES
 
@@ -11,7 +12,7 @@ async def read_upload(request, session, max_request):
     """(the form, [(name, bytes)] of its field "files"). Called only once the caller may upload: the body is
     not parsed before (app.http.bodylimit bounds it); 413 past max_request, 422 for a text field named files.
     The session's connection goes back to the pool while the body arrives (a slow client holds none)."""
-    session.commit()
+    await run_in_threadpool(session.commit)
     form = await request.form(max_files=MAX_PARTS, max_fields=MAX_PARTS)
     received, total = [], 0
     for f in form.getlist('files'):
@@ -28,7 +29,7 @@ async def read_upload(request, session, max_request):
 async def read_skeleton(request, session):
     """The bytes of the form's field "file" (the caller was checked before: the body is read only now);
     413 past MAX_SKELETON_BYTES, 422 without a file. Returns (form, bytes)."""
-    session.commit()
+    await run_in_threadpool(session.commit)
     form = await request.form(max_files=1, max_fields=4)
     upload = form.get('file')
     if upload is None or isinstance(upload, str):

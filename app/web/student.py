@@ -6,13 +6,14 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts.access import find_assignment, is_instructor, require_member, readable_submission
 from app.accounts.security import token_digest
 from app.accounts.signin import authenticate, issue_token
-from app.core.config import secret_key
 from app.core.errors import DomainError
 from app.core.models import ApiToken, Assignment, Course, Membership, Submission, User
+from app.core.service_keys import pseudonym_key
 from app.core.throttle import describe_wait
 from app.courses.terms import terms_for
 from app.grading.submit import accept, admit, closed, uploads_left
@@ -123,14 +124,15 @@ def assignment_page(slug: str, request: Request, session: SessionDep):
 async def upload_form(slug: str, request: Request, session: SessionDep):
     """The upload without JavaScript: same rules as the API, the answer is a page. The signed-in user and
     their right to upload are checked before the body is read."""
-    user = page_user(request, session)
-    assignment = find_assignment(session, slug)
+    user = await run_in_threadpool(page_user, request, session)            # SQL never blocks the event loop
+    assignment = await run_in_threadpool(find_assignment, session, slug)
     settings = request.app.state.settings
     try:
-        admit(session, user, assignment, datetime.now(timezone.utc))
+        await run_in_threadpool(admit, session, user, assignment, datetime.now(timezone.utc))
         form, received = await read_upload(request, session, settings.upload_max_request_bytes)
         check_csrf(request, form)
-        sub, _ = accept(session, settings, request.app.state.send_grading, user, assignment, received)
+        sub, _ = await run_in_threadpool(accept, session, settings, request.app.state.send_grading, user,
+                                         assignment, received)
     except BodyTooLarge:
         raise                                          # answered by the error page, the connection closed
     except HTTPException as exc:                       # the body (app.http.forms) or the CSRF field
@@ -163,6 +165,6 @@ def leaderboard_page(slug: str, request: Request, session: SessionDep):
     if not assignment.leaderboard:
         raise HTTPException(404, '%s has no leaderboard' % slug)
     subs = session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)).all()
-    key = secret_key(request.app.state.settings)
+    key = pseudonym_key(request.app.state.settings, session)
     return render(request, 'leaderboard.html', user, assignment=assignment,
                   rows=standings(subs, key, assignment.id), me=pseudonym(key, assignment.id, user.id))
