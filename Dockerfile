@@ -17,4 +17,4 @@ COPY worker worker
 COPY deploy/worker-entrypoint.sh /usr/local/bin/worker-entrypoint.sh
 ENV PATH=/srv/grader/.venv/bin:$PATH
 EXPOSE 8000
-CMD ["python", "-m", "uvicorn", "app.main:app_from_env", "--factory", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["python", "-m", "app.cli.serve", "--host", "0.0.0.0", "--port", "8000"]   # AG_WEB_WORKERS processes

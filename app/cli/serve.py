@@ -16,7 +16,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     workers = max(1, get_settings().web_workers)
     uvicorn.run('app.main:app_from_env', factory=True, host=args.host, port=args.port, workers=workers,
-                proxy_headers=False, log_level='info')
+                log_level='info')
 
 
 if __name__ == '__main__':
