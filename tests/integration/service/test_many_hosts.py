@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from app.accounts.security import hash_password
 from app.cli.migrate import upgrade
 from app.cli.seed import seed
-from app.core.models import Blob, CheckRow, Course, Membership, Submission, User
+from app.core.db import make_engine, make_sessionmaker
+from app.core.models import Assignment, Blob, CheckRow, Course, Membership, Submission, User
 from tests.helpers.paths import ROOT, read_submission
-from tests.integration.service.helpers import free_port, sessions, set_assignment
+from tests.integration.service.helpers import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -35,12 +36,20 @@ class Hosts:
 
     def __init__(self, env, logs):
         self.env, self.logs, self.procs = env, logs, {}
+        self.engine = make_engine(env['AG_DATABASE_URL'])
+        self.Session = make_sessionmaker(self.engine)
+
+    def numeric_only(self):
+        """The demo assignment without its two training checks (a few seconds of grading each)."""
+        with self.Session() as session:
+            session.scalars(select(Assignment).where(Assignment.slug == 'convnet')).one().training_checks = False
+            session.commit()
 
     def start(self, name, argv, **settings):
         env = dict(os.environ, **self.env, AG_STORAGE_DIR='/tmp/uploads', TMPDIR='/tmp', **settings)
-        log = open(os.path.join(self.logs, name + '.log'), 'w')
-        self.procs[name] = subprocess.Popen(HOST + argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+        with open(os.path.join(self.logs, name + '.log'), 'w') as log:
+            self.procs[name] = subprocess.Popen(HOST + argv, cwd=ROOT, env=env, stdout=log,
+                                                stderr=subprocess.STDOUT, start_new_session=True)
         return self.procs[name]
 
     def api(self, **settings):
@@ -72,6 +81,7 @@ class Hosts:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
+        self.engine.dispose()
 
 
 @pytest.fixture
@@ -80,17 +90,17 @@ def hosts(fresh_postgres, redis_url, tmp_path):
     redis.Redis.from_url(redis_url).flushall()
     env = {'AG_DATABASE_URL': fresh_postgres, 'AG_BROKER_URL': redis_url, 'AG_SANDBOX_MODE': 'strict'}
     upgrade(fresh_postgres)                             # the migrations Job
-    with sessions(env)() as session:
-        seed(session, 'demo')
     found = Hosts(env, str(tmp_path))
+    with found.Session() as session:
+        seed(session, 'demo')
     yield found
     found.stop()
 
 
-def enrol(env, count):
+def enrol(Session, count):
     """`count` more students of the demo course -> their e-mails."""
     digest, now = hash_password('demo'), datetime.now(timezone.utc)
-    with sessions(env)() as session:
+    with Session() as session:
         course = session.scalars(select(Course).where(Course.slug == 'demo')).one()
         emails = ['host%d@example.com' % i for i in range(count)]
         for email in emails:
@@ -124,20 +134,19 @@ def wait_until(condition, timeout_s, what):
 
 
 def test_an_api_and_two_workers_that_share_no_disk_grade_a_burst_once_though_one_worker_dies(hosts):
-    env = hosts.env
-    set_assignment(env, training_checks=False)
+    hosts.numeric_only()
     settings = {'AG_GRADING_DEADLINE_S': '25', 'AG_SWEEP_EVERY_S': '2'}
     base = hosts.api(**settings)
     first = hosts.worker('w1', **settings)
     hosts.worker('w2', **settings)
     source = read_submission('correct_vectorized').decode()
-    emails = enrol(env, STUDENTS)
+    emails = enrol(hosts.Session, STUDENTS)
     heads = [sign_in(base, e) for e in emails]
     with ThreadPoolExecutor(STUDENTS) as pool:
         answers = list(pool.map(lambda i: send(base, heads[i], '# student %d\n' % i + source), range(STUDENTS)))
     assert [r.status_code for r in answers] == [202] * STUDENTS, [r.text for r in answers]
     ids = [r.json()['id'] for r in answers]
-    Session = sessions(env)
+    Session = hosts.Session
 
     def running_on_w1():
         with Session() as session:
@@ -168,14 +177,13 @@ def test_an_api_and_two_workers_that_share_no_disk_grade_a_burst_once_though_one
 def test_the_hosts_really_share_no_folder_a_folder_store_fails_there(hosts):
     """The same hosts with AG_STORAGE=dir: the worker's /tmp/uploads is not the API's, so it cannot fetch the
     file and says so on the submission (the test above would fail the same way if any folder were shared)."""
-    env = hosts.env
-    set_assignment(env, training_checks=False)
+    hosts.numeric_only()
     settings = {'AG_STORAGE': 'dir', 'AG_STORAGE_FETCH_RETRIES': '1'}
     base = hosts.api(**settings)
     hosts.worker('w1', **settings)
     r = send(base, sign_in(base, 'student@example.com'), read_submission('correct_vectorized').decode())
     assert r.status_code == 202, r.text
-    Session = sessions(env)
+    Session = hosts.Session
 
     def done():
         with Session() as session:
