@@ -1,4 +1,5 @@
-"""Engine and sessions from a database URL; SQLite gets foreign keys and a busy timeout."""
+"""Engine and sessions from a database URL; SQLite gets foreign keys, a busy timeout and queued writers."""
+import threading
 from datetime import timezone
 
 from sqlalchemy import create_engine, event
@@ -16,9 +17,41 @@ def make_engine(url, lock_timeout_s=30):
             cur.execute('PRAGMA foreign_keys=ON')
             cur.execute('PRAGMA journal_mode=WAL')
             cur.close()
+        queue_writers(engine, lock_timeout_s)
         return engine
     return create_engine(url, pool_pre_ping=True,
                          connect_args={'options': '-c lock_timeout=%d' % int(lock_timeout_s * 1000)})
+
+
+WRITES = ('INSERT', 'UPDATE', 'DELETE', 'REPLAC')
+
+
+def queue_writers(engine, timeout_s):
+    """SQLite lets one writer in at a time and makes the others poll with growing sleeps (up to 100 ms each), so
+    in a burst a waiting request can lose the race for seconds. The writers of this process queue on a lock from
+    their first write until their commit or rollback instead; at most one of them polls SQLite (behind another
+    process's writer). A writer that waits past timeout_s goes on without the lock (SQLite still decides)."""
+    lock = threading.Lock()
+
+    def release(info):
+        if info.pop('queued_writer', False):
+            lock.release()
+
+    @event.listens_for(engine, 'before_cursor_execute')
+    def _first_write(conn, _cursor, statement, _params, _context, _many):
+        if not conn.info.get('queued_writer') and statement.lstrip()[:6].upper() in WRITES:
+            conn.info['queued_writer'] = lock.acquire(timeout=timeout_s)
+
+    @event.listens_for(engine, 'commit')
+    @event.listens_for(engine, 'rollback')
+    def _done(conn):
+        release(conn.info)
+
+    @event.listens_for(engine.pool, 'checkin')
+    @event.listens_for(engine.pool, 'invalidate')
+    def _gone(_dbapi_conn, record, *_):
+        if record is not None:
+            release(record.info)
 
 
 def make_sessionmaker(engine):
