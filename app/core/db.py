@@ -31,7 +31,7 @@ def queue_writers(engine, timeout_s):
     in a burst a waiting request can lose the race for seconds. The writers of this process queue on a lock from
     their first write until their commit or rollback instead; at most one of them polls SQLite (behind another
     process's writer). A writer that waits past timeout_s goes on without the lock (SQLite still decides)."""
-    lock = threading.Lock()
+    lock = engine.writers = threading.Lock()
 
     def release(info):
         if info.pop('queued_writer', False):

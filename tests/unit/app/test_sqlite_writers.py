@@ -39,15 +39,19 @@ def test_the_lock_comes_back_however_a_transaction_ends(engine, ending):
     assert not conn.info.get('queued_writer')                 # reads never queue
     conn.execute(text('INSERT INTO t VALUES (1)'))
     assert conn.info['queued_writer']
+    assert engine.writers.locked()
     getattr(conn, ending)()
-    if ending != 'close':
-        conn.close()
-    assert _write_in_thread(engine)
+    assert not engine.writers.locked()
+    conn.close()
+    assert _write_in_thread(engine) and not engine.writers.locked()
 
 
 def test_a_second_writer_waits_for_the_first_to_commit(engine):
     conn = engine.connect()
     conn.execute(text('INSERT INTO t VALUES (1)'))
+    conn.commit()
+    conn.execute(text('INSERT INTO t VALUES (3)'))            # a second transaction on the same connection queues too
+    assert engine.writers.locked()
     order = []
     thread = threading.Thread(target=lambda: (_write_in_thread(engine), order.append('second')))
     thread.start()
@@ -58,4 +62,4 @@ def test_a_second_writer_waits_for_the_first_to_commit(engine):
     thread.join(30)
     assert order == ['first commits', 'second']
     with engine.connect() as conn:
-        assert sorted(x for (x,) in conn.execute(text('SELECT x FROM t'))) == [1, 2]
+        assert sorted(x for (x,) in conn.execute(text('SELECT x FROM t'))) == [1, 2, 3]
