@@ -1,11 +1,13 @@
 """Which students' latest files share unusually much code: token k-grams, winnowed, compared pairwise.
 
 Names become one token (renaming variables changes nothing) except attributes (`.sum`, `.zeros`: the API a
-file uses), comments and whitespace vanish, strings and numbers become placeholders. Code that more than
-half of the class shares (the assignment's skeleton, the course's helpers) is left out, so what remains is
-what students wrote. A high score is a reason to look at
-two files side by side, never proof of copying.
+file uses), comments and whitespace vanish, strings and numbers become placeholders; fingerprints are a set,
+so reordered functions match too. The handout's code is left out: every k-gram of the stored skeleton's
+boilerplate, whatever the class's size; without a skeleton, what more than half of the class shares stands in
+for it. What remains is what students wrote. A high score is a reason to look at two files side by side, never
+proof of copying. Pure functions: app.reports.similarity_store keeps fingerprints and pairs in the database.
 """
+import array
 import collections
 import functools
 import hashlib
@@ -52,14 +54,16 @@ def tokens(source, limit=MAX_TOKENS):
 _cache, _cache_lock = collections.OrderedDict(), threading.Lock()
 
 
-def fingerprints(source):
-    """{hash: (first line, last line)} of the winnowed k-grams, cached across requests by the file's sha256."""
-    key = hashlib.sha256(source.encode('utf-8', 'surrogatepass')).digest()
+def fingerprints(source, handout=None, basis=''):
+    """{hash: (first line, last line)} of the winnowed k-grams, cached across requests by the file's sha256 and
+    basis (what names the handout: a skeleton's digest). handout: k-gram hashes of the handout's code; a k-gram
+    that touches a token of one of them is the handout's, not the student's, and is not fingerprinted."""
+    key = hashlib.sha256(source.encode('utf-8', 'surrogatepass') + b'\0' + basis.encode()).digest()
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    found = _fingerprints(source)
+    found = _fingerprints(source, handout)
     with _cache_lock:
         _cache[key] = found
         while len(_cache) > CACHE_FILES:
@@ -67,21 +71,40 @@ def fingerprints(source):
     return found
 
 
-def _fingerprints(source):
+def _fingerprints(source, handout=None):
     """The hashes roll over the tokens' CRC-32s: the same in every process, so every view of a report agrees."""
     toks = tokens(source)
     grams = _rolling([_code(t) for t, _ in toks])
+    kept = range(len(grams)) if not handout else _outside(grams, handout)
     chosen, window = {}, collections.deque()           # window: indexes of grams, their hashes increasing
-    for i, h in enumerate(grams):
-        while window and grams[window[-1]] >= h:       # the rightmost minimum wins ties
+    for n, i in enumerate(kept):
+        h = grams[i]
+        while window and grams[window[-1][1]] >= h:    # the rightmost minimum wins ties
             window.pop()
-        window.append(i)
-        if window[0] <= i - WINDOW:
+        window.append((n, i))
+        if window[0][0] <= n - WINDOW:
             window.popleft()
-        if i >= WINDOW - 1 or i == len(grams) - 1:
-            j = window[0]
+        if n >= WINDOW - 1 or n == len(kept) - 1:
+            j = window[0][1]
             chosen.setdefault(grams[j], (toks[j][1], toks[j + K - 1][1]))
     return chosen
+
+
+def _outside(grams, handout):
+    """Indexes of the k-grams none of whose tokens lies in a k-gram of the handout."""
+    starts = [0] * (len(grams) + K)                    # +1 where a handout k-gram starts, -1 past its end
+    for i, h in enumerate(grams):
+        if h in handout:
+            starts[i] += 1
+            starts[i + K] -= 1
+    covered, depth = [], 0
+    for i in range(len(grams) + K - 1):
+        depth += starts[i]
+        covered.append(1 if depth else 0)
+    before = [0]                                       # covered tokens before each index
+    for c in covered:
+        before.append(before[-1] + c)
+    return [i for i in range(len(grams)) if before[i + K] == before[i]]
 
 
 _MOD, _BASE = (1 << 61) - 1, 1_000_003
@@ -137,31 +160,63 @@ def latest_files(session, assignment, storage):
 
 
 def skeleton_code(assignment):
-    """Fingerprints of the assignment's skeleton that lie in its boilerplate (the code outside the TODO blocks,
-    grader.skeleton): given code, whatever share of the class has it."""
+    """Every k-gram of the assignment's skeleton that lies in its boilerplate (the code outside the TODO blocks,
+    grader.skeleton), not only the winnowed ones: given code, whatever share of the class has it."""
     if not assignment.skeleton:
         return frozenset()
-    spans = assignment.skeleton_boilerplate or ()
-    return frozenset(h for h, (first, last) in fingerprints(assignment.skeleton).items()
-                     if any(a <= first and last <= b for a, b in spans))
+    return grams_within(assignment.skeleton, assignment.skeleton_boilerplate or ())
 
 
-def rank(sources, min_score=MIN_SCORE, given=frozenset()):
-    """sources: {key: source} -> ([(score, shared fingerprints, key a, key b)] highest first, given code);
-    given: fingerprints left out whoever has them (the skeleton's)."""
-    keys = sorted(sources)
-    prints = {k: fingerprints(sources[k]) for k in keys}
-    common = _common(prints.values(), len(keys)) | given
+def grams_within(source, spans):
+    """The hashes of the source's k-grams whose lines lie in one of the [first, last] spans."""
+    toks = tokens(source)
+    return frozenset(h for j, h in enumerate(_rolling([_code(t) for t, _ in toks]))
+                     if any(a <= toks[j][1] and toks[j + K - 1][1] <= b for a, b in spans))
+
+
+def pack(prints):
+    """{hash: (first, last)} -> bytes (hashes as int64, then first lines, then last lines, as int32)."""
+    items = sorted(prints.items())
+    return (array.array('q', [h for h, _ in items]).tobytes() + array.array('i', [a for _, (a, _) in items])
+            .tobytes() + array.array('i', [b for _, (_, b) in items]).tobytes())
+
+
+def unpack(data):
+    """pack's inverse."""
+    n = len(data) // 16
+    hashes, firsts, lasts = array.array('q'), array.array('i'), array.array('i')
+    hashes.frombytes(data[:8 * n])
+    firsts.frombytes(data[8 * n:12 * n])
+    lasts.frombytes(data[12 * n:16 * n])
+    return dict(zip(hashes, zip(firsts, lasts)))
+
+
+def rank(sources, min_score=MIN_SCORE, given=None, archive=frozenset()):
+    """sources: {key: source} -> rank_prints of their fingerprints."""
+    return rank_prints({k: fingerprints(v) for k, v in sources.items()}, min_score, given, archive)
+
+
+def rank_prints(prints, min_score=MIN_SCORE, given=None, archive=frozenset()):
+    """prints: {key: fingerprints} -> ([(score, shared fingerprints, key a, key b)] highest first, given code).
+    given: fingerprints left out whoever has them (the skeleton's); None: those of more than half of the class
+    (the keys not in archive). Two archive files are never a pair."""
+    keys = sorted(prints)
+    if given is None:
+        given = _common([prints[k] for k in keys if k not in archive], len(keys) - len(set(archive) & set(keys)))
+    common = frozenset(given)
     own = {k: set(prints[k]) - common for k in keys}
     holders = {}
     for k in keys:
         for h in own[k]:
             holders.setdefault(h, []).append(k)
     shared = {}
-    for hs in holders.values():
-        for i, a in enumerate(hs):
-            for b in hs[i + 1:]:
-                shared[a, b] = shared.get((a, b), 0) + 1
+    for hs in holders.values():                        # sorted keys; archive files only pair with the class
+        mine = [k for k in hs if k not in archive]
+        theirs = [k for k in hs if k in archive]
+        for i, a in enumerate(mine):
+            for b in mine[i + 1:] + theirs:
+                pair = (a, b) if a < b else (b, a)
+                shared[pair] = shared.get(pair, 0) + 1
     pairs = [(n / max(1, min(len(own[a]), len(own[b]))), n, a, b) for (a, b), n in shared.items()]
     return sorted((p for p in pairs if p[0] >= min_score), key=lambda p: (-p[0], -p[1], p[2], p[3])), common
 
@@ -170,7 +225,7 @@ def report(session, assignment, storage, min_score=MIN_SCORE):
     """The pairs of students whose latest files share the most of what they wrote, highest first."""
     files = latest_files(session, assignment, storage)
     pairs, common = rank({owner: source for owner, (_, source) in files.items()}, min_score,
-                         skeleton_code(assignment))
+                         skeleton_code(assignment) or None)
     emails = emails_of(session, files)
     return {'students': len(files), 'common': len(common),
             'pairs': [{'score': score, 'shared': n, 'a': emails[a], 'b': emails[b], 'a_sub': files[a][0].id,
@@ -189,6 +244,8 @@ def shared_lines(source_a, source_b, ignore=frozenset()):
 
 def given_code(session, assignment, storage):
     """The fingerprints left out of the report as the class's shared code."""
+    given = skeleton_code(assignment)
+    if given:
+        return given
     files = latest_files(session, assignment, storage)
-    return frozenset(_common([fingerprints(source) for _, source in files.values()], len(files))) | \
-        skeleton_code(assignment)
+    return frozenset(_common([fingerprints(source) for _, source in files.values()], len(files)))
