@@ -14,6 +14,7 @@ from app.courses.terms import terms_for
 from app.grading.submit import accept, admit
 from app.http.deps import CurrentUser, SessionDep
 from app.http.forms import read_upload
+from app.reports import similarity_store
 from app.reports.feedback import details_hidden, gradescope_json
 
 router = APIRouter(tags=['submissions'])
@@ -31,6 +32,8 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
     admit(session, user, assignment, datetime.now(timezone.utc))
     _, received = await read_upload(request, session, settings.upload_max_request_bytes)
     sub, duplicate = accept(session, settings, request.app.state.send_grading, user, assignment, received)
+    if not duplicate:
+        similarity_store.send(request.app.state.send_similarity, assignment.id)
     if duplicate:
         return JSONResponse({'id': sub.id, 'status': sub.status, 'duplicate': True}, status_code=200)
     return JSONResponse({'id': sub.id, 'status': sub.status, 'duplicate': False}, status_code=202,

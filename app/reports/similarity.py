@@ -232,9 +232,11 @@ def report(session, assignment, storage, min_score=MIN_SCORE):
                        'b_sub': files[b][0].id} for score, n, a, b in pairs]}
 
 
-def shared_lines(source_a, source_b, ignore=frozenset()):
-    """(lines of a, lines of b) covered by the fingerprints both files have, apart from `ignore`."""
-    fa, fb = fingerprints(source_a), fingerprints(source_b)
+def shared_lines(source_a, source_b, ignore=frozenset(), handout=None):
+    """(lines of a, lines of b) covered by the fingerprints both files have, apart from `ignore` (handout: the
+    handout's k-grams, left out as the report leaves them out)."""
+    basis = hashlib.sha256(array.array('q', sorted(handout)).tobytes()).hexdigest() if handout else ''
+    fa, fb = fingerprints(source_a, handout, basis), fingerprints(source_b, handout, basis)
     lines_a, lines_b = set(), set()
     for h in (set(fa) & set(fb)) - ignore:
         lines_a.update(range(fa[h][0], fa[h][1] + 1))

@@ -9,6 +9,7 @@ recomputes everything in memory (the same pairs: a test shows it). One task at a
 """
 import hashlib
 import json
+import logging
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select, update as sql_update
@@ -18,6 +19,7 @@ from app.core.models import ArchiveFile, Assignment, PrintHash, PrintSet, Simila
 from app.core.storage import INSERTS
 from app.reports import similarity
 
+log = logging.getLogger(__name__)
 LOOKUP_CHUNK = 500            # hashes per IN (...) of a lookup (SQLite allows 32 766 parameters)
 PROGRESS_EVERY = 25           # files between two commits of the progress
 CLAIM_EXPIRES = timedelta(minutes=15)     # a claim older than this was a worker that died
@@ -272,3 +274,60 @@ def work(session, assignment, storage, full=False):
         session.rollback()
         release(session, assignment, 'error', '%s: %s' % (type(exc).__name__, str(exc)[:300]))
         raise
+
+
+MAX_PAIRS_SHOWN = 500
+
+
+def report(session, assignment):
+    """What the page and the API show: the report's progress and its pairs, highest share first (at most
+    MAX_PAIRS_SHOWN), each student by e-mail and each archive file by its label and path."""
+    from app.accounts.access import emails_of
+    state = session.get(SimilarityState, assignment.id)
+    rows = session.scalars(select(SimilarityPair).where(SimilarityPair.assignment_id == assignment.id)
+                           .order_by(SimilarityPair.score.desc(), SimilarityPair.shared.desc(), SimilarityPair.id)
+                           .limit(MAX_PAIRS_SHOWN)).all()
+    subs = {s.id: s for s in session.scalars(select(Submission).where(Submission.id.in_(
+        {r.submission_id for r in rows} | {r.other_submission_id for r in rows} - {None})))}
+    files = {f.id: f for f in session.scalars(select(ArchiveFile).where(ArchiveFile.id.in_(
+        {r.archive_file_id for r in rows} - {None})))}
+    emails = emails_of(session, [s.owner_id for s in subs.values()])
+    pairs = []
+    for r in rows:
+        if r.submission_id not in subs or (r.archive_file_id or r.other_submission_id) not in \
+                (files if r.archive_file_id else subs):
+            continue                                   # removed since the report ran
+        pair = {'score': r.score, 'shared': r.shared, 'a': emails.get(subs[r.submission_id].owner_id, '?'),
+                'a_sub': r.submission_id, 'b_sub': r.other_submission_id, 'archive_file': r.archive_file_id}
+        if r.archive_file_id is None:
+            pair['b'] = emails.get(subs[r.other_submission_id].owner_id, '?')
+        else:
+            found = files[r.archive_file_id]
+            pair['b'], pair['label'], pair['name'] = 'archive: %s · %s' % (found.label, found.name), found.label, \
+                found.name
+        pairs.append(pair)
+    students = sum(1 for h in latest(session, assignment))
+    archived = session.scalar(select(func.count()).select_from(ArchiveFile)
+                              .where(ArchiveFile.course_id == assignment.course_id))
+    return {'status': state.status if state else 'never run', 'done': state.done if state else 0,
+            'total': state.total if state else 0, 'message': state.message if state else '',
+            'finished_at': state.finished_at if state else None, 'students': students, 'archive_files': archived,
+            'given_from': 'skeleton' if assignment.skeleton else 'class', 'pairs': pairs,
+            'pair_count': session.scalar(select(func.count()).select_from(SimilarityPair)
+                                         .where(SimilarityPair.assignment_id == assignment.id))}
+
+
+def send(sender, assignment_id, full=False):
+    """Ask a worker for the report (sender: app.grading.sender.Sender.similarity); a broker that is down is
+    logged, not raised (the next upload or the page's button sends it again)."""
+    try:
+        sender(assignment_id, full)
+    except Exception as exc:
+        log.warning('similarity report of assignment %d not sent (%s)', assignment_id, exc)
+
+
+def mark_queued(session, assignment):
+    """The state says queued (the page shows it) unless a task is at work; the caller commits, then sends."""
+    state = state_of(session, assignment)
+    if state.status != 'running':
+        state.status, state.done, state.total, state.message = 'queued', 0, 0, ''

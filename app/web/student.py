@@ -21,6 +21,7 @@ from app.http.bodylimit import BodyTooLarge
 from app.http.deps import COOKIE, SessionDep
 from app.http.errors import status_of
 from app.http.forms import read_upload
+from app.reports import similarity_store
 from app.reports.feedback import details_hidden
 from app.reports.leaderboard import pseudonym, standings
 from grader.catalog import PROFILES
@@ -130,7 +131,9 @@ async def upload_form(slug: str, request: Request, session: SessionDep):
         admit(session, user, assignment, datetime.now(timezone.utc))
         form, received = await read_upload(request, session, settings.upload_max_request_bytes)
         check_csrf(request, form)
-        sub, _ = accept(session, settings, request.app.state.send_grading, user, assignment, received)
+        sub, duplicate = accept(session, settings, request.app.state.send_grading, user, assignment, received)
+        if not duplicate:
+            similarity_store.send(request.app.state.send_similarity, assignment.id)
     except BodyTooLarge:
         raise                                          # answered by the error page, the connection closed
     except HTTPException as exc:                       # the body (app.http.forms) or the CSRF field
