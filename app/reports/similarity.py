@@ -88,35 +88,30 @@ def _fingerprints(source, handout=None):
     toks = tokens(source)
     grams = _rolling([_code(t) for t, _ in toks])
     kept = range(len(grams)) if not handout else _outside(grams, handout)
-    chosen, window = {}, collections.deque()           # window: indexes of grams, their hashes increasing
-    for n, i in enumerate(kept):
-        h = grams[i]
-        while window and grams[window[-1][1]] >= h:    # the rightmost minimum wins ties
+    hashes = [grams[i] for i in kept]
+    chosen, window = {}, collections.deque()           # window: indexes of hashes, their hashes increasing
+    for n, h in enumerate(hashes):
+        while window and hashes[window[-1]] >= h:      # the rightmost minimum wins ties
             window.pop()
-        window.append((n, i))
-        if window[0][0] <= n - WINDOW:
+        window.append(n)
+        if window[0] <= n - WINDOW:
             window.popleft()
-        if n >= WINDOW - 1 or n == len(kept) - 1:
-            j = window[0][1]
+        if n >= WINDOW - 1 or n == len(hashes) - 1:
+            j = kept[window[0]]
             chosen.setdefault(grams[j], (toks[j][1], toks[j + K - 1][1]))
     return chosen
 
 
 def _outside(grams, handout):
-    """Indexes of the k-grams none of whose tokens lies in a k-gram of the handout."""
-    starts = [0] * (len(grams) + K)                    # +1 where a handout k-gram starts, -1 past its end
-    for i, h in enumerate(grams):
-        if h in handout:
-            starts[i] += 1
-            starts[i + K] -= 1
-    covered, depth = [], 0
-    for i in range(len(grams) + K - 1):
-        depth += starts[i]
-        covered.append(1 if depth else 0)
-    before = [0]                                       # covered tokens before each index
-    for c in covered:
-        before.append(before[-1] + c)
-    return [i for i in range(len(grams)) if before[i + K] == before[i]]
+    """Indexes of the k-grams none of whose tokens lies in a k-gram of the handout: those at least K from
+    every k-gram of the handout."""
+    kept, free = [], 0                                 # free: the first index not yet ruled out
+    for i in [i for i, h in enumerate(grams) if h in handout]:
+        if i - K + 1 > free:
+            kept.extend(range(free, i - K + 1))
+        free = max(free, i + K)
+    kept.extend(range(free, len(grams)))
+    return kept
 
 
 _MOD, _BASE = (1 << 61) - 1, 1_000_003

@@ -30,8 +30,8 @@ def _insert(session, table, rows, keys):
     if not rows:
         return
     insert = INSERTS.get(session.get_bind().dialect.name)
-    if insert:
-        session.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+    if insert:                                         # the table itself: Core's executemany, not the ORM's
+        session.execute(insert(table.__table__).on_conflict_do_nothing(index_elements=keys), rows)
     else:
         for row in rows:
             session.merge(table(**row))

@@ -1,6 +1,6 @@
-"""The similarity report kept in a real (migrated SQLite) database: the handout left out in a class of two, an
-archive match found and labelled, the incremental path giving the same pairs as a full run, obfuscated copies
-found and a vectorised rewrite of a loop solution not flagged."""
+"""The similarity report kept in a real database (migrated SQLite and PostgreSQL): the handout left out in a
+class of two, an archive match found and labelled, the incremental path giving the same pairs as a full run,
+obfuscated copies found and a vectorised rewrite of a loop solution not flagged."""
 import pytest
 from sqlalchemy import select
 
@@ -15,9 +15,10 @@ from tests.unit.app.similarity_world import add_archive, handout_of, make_class,
 SYNTHETIC_HANDOUT = synthetic.SKELETON.replace('{BODY}', '# TODO: your code\n        pass\n        # END OF YOUR CODE')
 
 
-@pytest.fixture
-def session(tmp_path):
-    url = 'sqlite:///%s' % (tmp_path / 'db.sqlite')
+@pytest.fixture(params=['sqlite', 'postgresql'])
+def session(request, tmp_path):
+    url = 'sqlite:///%s' % (tmp_path / 'db.sqlite') if request.param == 'sqlite' else \
+        request.getfixturevalue('fresh_postgres')
     upgrade(url)
     engine = make_engine(url)
     with make_sessionmaker(engine)() as s:
