@@ -12,6 +12,7 @@ stored) and the seconds each new upload costs the worker's incremental update.
 import argparse
 import os
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -43,6 +44,10 @@ def filled(handout, seed):
         return m.group(1) + indent + own_code(seed * 100 + count[0], 8).replace('\n        ', '\n' + indent) + \
             m.group(3)
     return BLOCK.sub(body, handout)
+
+
+def peak_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timed(work):
@@ -86,13 +91,14 @@ def main():
                                    content_sha256=storage.put(source.encode())))
         session.commit()
         kb = len(filled(handout, 1)) / 1024
-        print('%d students + %d archive files of ~%.0f KB stored in %.0f s' % (
-            args.students, args.archive, kb, time.perf_counter() - start), flush=True)
+        session.expunge_all()
+        print('%d students + %d archive files of ~%.0f KB stored in %.0f s (peak %.0f MiB)' % (
+            args.students, args.archive, kb, time.perf_counter() - start, peak_mib()), flush=True)
         cold, _ = timed(lambda: similarity_store.work(session, assignment, storage, full=True))
         pairs = session.scalar(select(func.count()).select_from(SimilarityPair))
         index = session.scalar(select(func.count()).select_from(PrintHash))
-        print('full report, fingerprinting every file: %.1f s (%d pairs, %d index rows)' % (cold, pairs, index),
-              flush=True)
+        print('full report, fingerprinting every file: %.1f s (%d pairs, %d index rows; peak %.0f MiB)' % (
+            cold, pairs, index, peak_mib()), flush=True)
         warm, _ = timed(lambda: similarity_store.work(session, assignment, storage, full=True))
         print('full report again, fingerprints stored: %.1f s' % warm, flush=True)
         costs = []

@@ -211,13 +211,21 @@ def rank_prints(prints, min_score=MIN_SCORE, given=None, archive=frozenset()):
     if given is None:
         given = _common([prints[k] for k in keys if k not in archive], len(keys) - len(set(archive) & set(keys)))
     common = frozenset(given)
-    own = {k: set(prints[k]) - common for k in keys}
-    holders = {}
+    own = {k: frozenset(prints[k]) - common if common else frozenset(prints[k]) for k in keys}   # no copy of
+    holders = {}                                       # a frozenset; a hash's one holder is kept without a list
     for k in keys:
         for h in own[k]:
-            holders.setdefault(h, []).append(k)
+            got = holders.get(h)
+            if got is None:
+                holders[h] = k
+            elif type(got) is list:
+                got.append(k)
+            else:
+                holders[h] = [got, k]
     shared = {}
     for hs in holders.values():                        # sorted keys; archive files only pair with the class
+        if type(hs) is not list:
+            continue
         mine = [k for k in hs if k not in archive]
         theirs = [k for k in hs if k in archive]
         for i, a in enumerate(mine):

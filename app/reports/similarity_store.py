@@ -1,6 +1,7 @@
 """The similarity report kept in the database, computed by a worker (worker/tasks.py), read by the pages.
 
-Each file is fingerprinted once, by its sha256 (print_sets), and indexed by hash (print_hashes). An assignment's
+Each file is fingerprinted once per handout, by its sha256 and the handout's digest (print_sets; the handout's
+code left out), and indexed by hash (print_hashes). An assignment's
 report holds its members (each student's latest file, the course's archive files) with their own fingerprints'
 count, and the pairs that share at least MIN_SCORE of what the smaller of the two wrote. `update` compares only
 the files not compared yet, each once against the members, by looking its hashes up in the index; `rebuild`
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select, update as sql_update
 
+from app.accounts.access import emails_of
 from app.core.models import ArchiveFile, Assignment, PrintHash, PrintSet, SimilarityMember, SimilarityPair, \
     SimilarityState, Submission
 from app.core.storage import INSERTS
@@ -51,7 +53,7 @@ def prints_for(session, storage, sha, basis='', left_out=None):
                                                                       PrintSet.basis == basis)).first()
     if found is not None:
         return found[0], similarity.unpack(bytes(found[1]))
-    prints = similarity.fingerprints(storage.get(sha).decode('utf-8', 'replace'), left_out, basis)
+    prints = similarity._fingerprints(storage.get(sha).decode('utf-8', 'replace'), left_out)   # stored: no cache
     _insert(session, PrintSet, [{'sha256': sha, 'basis': basis, 'count': len(prints),
                                  'data': similarity.pack(prints)}], ['sha256', 'basis'])
     print_id = session.scalar(select(PrintSet.id).where(PrintSet.sha256 == sha, PrintSet.basis == basis))
@@ -136,8 +138,9 @@ def rebuild(session, assignment, storage, min_score=similarity.MIN_SCORE):
     basis, left_out = handout(assignment)
     shas = sorted(set(holders.values()))
     ids, prints = {}, {}
-    for i, sha in enumerate(shas):
-        ids[sha], prints[sha] = prints_for(session, storage, sha, basis, left_out)
+    for i, sha in enumerate(shas):                     # only the hashes stay in memory, not their lines
+        ids[sha], found = prints_for(session, storage, sha, basis, left_out)
+        prints[sha] = frozenset(found)
         if (i + 1) % PROGRESS_EVERY == 0 or i + 1 == len(shas):
             _progress(session, assignment, i + 1, len(shas))
     students = [sha for h, sha in holders.items() if h[0] == 's']
@@ -147,7 +150,7 @@ def rebuild(session, assignment, storage, min_score=similarity.MIN_SCORE):
     by_sha = {}
     for h, sha in sorted(holders.items()):
         by_sha.setdefault(sha, []).append(h)
-    own = {sha: len(set(p) - given) for sha, p in prints.items()}
+    own = {sha: len(p) - len(p & given) for sha, p in prints.items()}
     rows = {}
     for score, n, a, b in sha_pairs + [(1.0, own[s], s, s) for s in by_sha if own[s] and len(by_sha[s]) > 1]:
         for x in by_sha[a]:
@@ -282,7 +285,6 @@ MAX_PAIRS_SHOWN = 500
 def report(session, assignment):
     """What the page and the API show: the report's progress and its pairs, highest share first (at most
     MAX_PAIRS_SHOWN), each student by e-mail and each archive file by its label and path."""
-    from app.accounts.access import emails_of
     state = session.get(SimilarityState, assignment.id)
     rows = session.scalars(select(SimilarityPair).where(SimilarityPair.assignment_id == assignment.id)
                            .order_by(SimilarityPair.score.desc(), SimilarityPair.shared.desc(), SimilarityPair.id)
