@@ -70,3 +70,12 @@ def test_labels_are_bounded():
     for bad in ('', '   ', 'x' * 201, 'a\nb', 'a\x00b'):
         with pytest.raises(Invalid):
             clean_label(bad)
+
+
+def test_the_archive_route_alone_may_send_a_zip_of_64_mib():
+    from app.core.config import Settings
+    from app.http.bodylimit import MULTIPART_FRAMING, cap
+    settings = Settings()
+    assert cap(settings, 'POST', '/api/v1/courses/cv/similarity-archive')[0] == MAX_ZIP_BYTES + MULTIPART_FRAMING
+    assert cap(settings, 'POST', '/api/v1/courses/cv/similarity-archive/3')[0] == settings.body_max_bytes
+    assert cap(settings, 'POST', '/api/v1/assignments/a/similarity')[0] == settings.body_max_bytes
