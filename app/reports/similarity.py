@@ -5,13 +5,12 @@ file uses), comments and whitespace vanish, strings and numbers become placehold
 so reordered functions match too. The handout's code is left out: every k-gram of the stored skeleton's
 boilerplate, whatever the class's size; without a skeleton, what more than half of the class shares stands in
 for it. What remains is what students wrote. A high score is a reason to look at two files side by side, never
-proof of copying. Pure functions: app.reports.similarity_store keeps fingerprints and pairs in the database.
+proof of copying. app.reports.similarity_store keeps the fingerprints and the pairs in the database.
 """
 import array
 import collections
 import functools
 import hashlib
-import io
 import keyword
 import re
 import threading
@@ -19,7 +18,6 @@ import zlib
 
 from sqlalchemy import select
 
-from app.accounts.access import emails_of
 from app.core.models import Submission
 
 K, WINDOW = 20, 12                 # tokens per k-gram; window of the winnowing (a match of K+WINDOW-1 is seen)
@@ -234,17 +232,6 @@ def rank_prints(prints, min_score=MIN_SCORE, given=None, archive=frozenset()):
                 shared[pair] = shared.get(pair, 0) + 1
     pairs = [(n / max(1, min(len(own[a]), len(own[b]))), n, a, b) for (a, b), n in shared.items()]
     return sorted((p for p in pairs if p[0] >= min_score), key=lambda p: (-p[0], -p[1], p[2], p[3])), common
-
-
-def report(session, assignment, storage, min_score=MIN_SCORE):
-    """The pairs of students whose latest files share the most of what they wrote, highest first."""
-    files = latest_files(session, assignment, storage)
-    pairs, common = rank({owner: source for owner, (_, source) in files.items()}, min_score,
-                         skeleton_code(assignment) or None)
-    emails = emails_of(session, files)
-    return {'students': len(files), 'common': len(common),
-            'pairs': [{'score': score, 'shared': n, 'a': emails[a], 'b': emails[b], 'a_sub': files[a][0].id,
-                       'b_sub': files[b][0].id} for score, n, a, b in pairs]}
 
 
 def shared_lines(source_a, source_b, ignore=frozenset(), handout=None):
