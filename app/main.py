@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as AnyHTTPException
 
-from app.api import auth, exports, extensions, regrade, skeleton, submissions
+from app.api import auth, exports, extensions, regrade, similarity, skeleton, submissions
 from app.core.config import get_settings
 from app.core.db import make_engine, make_sessionmaker
 from app.core.errors import DomainError
@@ -22,15 +22,17 @@ from app.web import account, instructor, similarity_pages, student
 from app.web.common import SignInRequired, render
 
 # Every router, mounted by create_app: the REST API under /api/v1, the pages at the root (docs/howto-app.md).
-API_ROUTERS = (auth.router, submissions.router, exports.router, regrade.router, extensions.router, skeleton.router)
+API_ROUTERS = (auth.router, submissions.router, exports.router, regrade.router, extensions.router, skeleton.router,
+               similarity.router)
 PAGE_ROUTERS = (student.router, instructor.router, account.router, similarity_pages.router)
 HEADINGS = {401: 'Please sign in', 403: 'Not for you', 404: 'Not found', 409: 'Not yet', 413: 'Too large',
             422: 'Not accepted', 429: 'Slow down'}
 
 
-def create_app(settings=None, send_grading=None, send_preview=None):
-    """send_grading(submission_id, queue) and send_preview(item_id, queue) put a task on the broker; by default
-    app.grading.sender sends them by name to the settings' broker (tests may pass stand-ins)."""
+def create_app(settings=None, send_grading=None, send_preview=None, send_similarity=None):
+    """send_grading(submission_id, queue), send_preview(item_id, queue) and send_similarity(assignment_id, full)
+    put a task on the broker; by default app.grading.sender sends them by name to the settings' broker (tests
+    may pass stand-ins)."""
     settings = settings or get_settings()
     app = FastAPI(title='convnet-autograder', version='0.1.0')
     app.state.settings = settings
@@ -39,6 +41,7 @@ def create_app(settings=None, send_grading=None, send_preview=None):
     sender = Sender(settings.broker_url)
     app.state.send_grading = send_grading or sender.grading
     app.state.send_preview = send_preview or sender.preview
+    app.state.send_similarity = send_similarity or sender.similarity
     for router in API_ROUTERS:
         app.include_router(router, prefix='/api/v1')
     for router in PAGE_ROUTERS:

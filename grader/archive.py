@@ -20,14 +20,14 @@ class ArchiveError(Exception):
     """Why the zip (named in the message) cannot be used."""
 
 
-def members(name, data):
+def members(name, data, max_members=MAX_MEMBERS):
     """(ZipFile, its members) of a zip's bytes; ArchiveError when there are too many or it is unreadable."""
-    if data.count(CENTRAL_ENTRY) > 4 * MAX_MEMBERS:          # bounds what parsing the directory costs
-        raise ArchiveError('%s has more than %d members; at most %d' % (name, 4 * MAX_MEMBERS, MAX_MEMBERS))
+    if data.count(CENTRAL_ENTRY) > 4 * max_members:          # bounds what parsing the directory costs
+        raise ArchiveError('%s has more than %d members; at most %d' % (name, 4 * max_members, max_members))
     zf = guarded(name, lambda: zipfile.ZipFile(io.BytesIO(data)))
     found = zf.infolist()
-    if len(found) > MAX_MEMBERS:
-        raise ArchiveError('%s has %d members; at most %d' % (name, len(found), MAX_MEMBERS))
+    if len(found) > max_members:
+        raise ArchiveError('%s has %d members; at most %d' % (name, len(found), max_members))
     return zf, found
 
 

@@ -1,5 +1,6 @@
 """Celery tasks: thin wrappers that re-read rows by id and call the grader. Their names are the contract with
-the senders (app.grading.sender: grader.grade_submission, grader.preview_regrade)."""
+the senders (app.grading.sender: grader.grade_submission, grader.preview_regrade,
+grader.similarity)."""
 import logging
 import os
 import threading
@@ -12,7 +13,9 @@ from app.core.config import get_settings
 from app.core.db import make_engine, make_sessionmaker
 from app.core.storage import Missing, open_storage
 from app.grading.claims import claim, fail, fail_preview, preview_attempt, save, save_preview, upload_of
-from app.grading.sender import GRADE_TASK, PREVIEW_TASK
+from app.core.models import Assignment
+from app.grading.sender import GRADE_TASK, PREVIEW_TASK, SIMILARITY_TASK
+from app.reports import similarity_store
 from grader import get_profile, grade
 from grader.isolation import orphans, teardown
 from grader.isolation.pool import WarmPool
@@ -238,3 +241,21 @@ def preview_regrade(self, item_id):
         _persist(Session, lambda session: fail_preview(session, item_id))
         return 'error'
     return 'previewed'
+
+
+@app.task(name=SIMILARITY_TASK, bind=True, max_retries=30, acks_late=True)
+def similarity_report(self, assignment_id, full=False):
+    """Update an assignment's similarity report (full: recompute it); a full run finding another task at work
+    waits for it."""
+    settings = get_settings()
+    try:
+        with session_factory()() as session:
+            assignment = session.get(Assignment, assignment_id)
+            if assignment is None:
+                return 'skipped'
+            done = similarity_store.work(session, assignment, open_storage(settings, session), full)
+    except OperationalError as exc:
+        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60))
+    if done == 'busy' and full:
+        raise self.retry(countdown=5)
+    return done

@@ -15,6 +15,7 @@ from app.courses.terms import terms_for
 from app.grading.submit import accept, admit
 from app.http.deps import CurrentUser, SessionDep
 from app.http.forms import read_upload
+from app.reports import similarity_store
 from app.reports.feedback import details_hidden, gradescope_json
 
 router = APIRouter(tags=['submissions'])
@@ -33,6 +34,8 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
     _, received = await read_upload(request, session, settings.upload_max_request_bytes)
     sub, duplicate = await run_in_threadpool(accept, session, settings, request.app.state.send_grading, user,
                                              assignment, received)
+    if not duplicate:
+        await run_in_threadpool(similarity_store.send, request.app.state.send_similarity, assignment.id)
     if duplicate:
         return JSONResponse({'id': sub.id, 'status': sub.status, 'duplicate': True}, status_code=200)
     return JSONResponse({'id': sub.id, 'status': sub.status, 'duplicate': False}, status_code=202,

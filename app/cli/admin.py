@@ -8,6 +8,8 @@
   set-skeleton ASSIGNMENT FILE | --remove      the course's handout, kept if the profile serves its imports
   list                                         courses, their assignments and member counts
   migrate-storage --from-dir PATH              copy a storage folder's files into AG_STORAGE (sha256 checked)
+  import-archive COURSE ZIP --label L          past years' or public solutions (.py files) for the similarity
+                                               report; the course's reports are then recomputed by a worker
 Runs against AG_DATABASE_URL (migrated). Standard output holds only data (new passwords as e-mail,password
 lines; the listing); what was done goes to standard error. Exit status 2 with a message for anything refused.
 """
@@ -22,9 +24,12 @@ from sqlalchemy import func, select
 from app.accounts import passwords
 from app.core.config import get_settings
 from app.core.db import aware, make_engine, make_sessionmaker, utc_text
+from app.core.errors import DomainError
 from app.core.models import Assignment, Course, Membership, User
 from app.core.storage import SHA256, Missing, open_storage
-from app.courses import audit, create, roster, skeletons
+from app.courses import archive_files, audit, create, roster, skeletons
+from app.grading.sender import Sender
+from app.reports import similarity_store
 
 
 class Refused(Exception):
@@ -64,6 +69,10 @@ def parse_args(argv):
     sub.add_parser('list', help='courses, assignments and member counts')
     p = sub.add_parser('migrate-storage', help='copy the files of a storage folder into the configured storage')
     p.add_argument('--from-dir', required=True, metavar='PATH', help='the old AG_STORAGE_DIR (ab/abcd... files)')
+    p = sub.add_parser('import-archive', help='a zip of .py files for the similarity report to compare against')
+    p.add_argument('course')
+    p.add_argument('zip', help='a zip of .py files (past years\' submissions, solutions found online)')
+    p.add_argument('--label', required=True, help='where the files come from, e.g. "EECS 498 fall 2025"')
     return parser.parse_args(argv)
 
 
@@ -228,9 +237,33 @@ def migrate_storage(session, args, out, note):
         raise Refused('%d files refused (see above); the others are stored' % counts['refused'])
 
 
+def import_archive(session, args, out, note):
+    course = _one(session, Course, Course.slug == args.course, 'course %s' % args.course)
+    settings = get_settings()
+    try:
+        with open(args.zip, 'rb') as f:
+            data = f.read(archive_files.MAX_ZIP_BYTES + 1)
+        files = archive_files.read_zip(os.path.basename(args.zip), data, settings.upload_max_file_bytes)
+        added, there = archive_files.add(session, open_storage(settings, session), course, args.label, files)
+    except OSError as exc:
+        raise Refused('%s: %s' % (args.zip, exc.strerror or exc))
+    except DomainError as exc:
+        raise Refused(exc.message)
+    assignments = similarity_store.assignments_of(session, course.id)
+    for assignment in assignments:
+        similarity_store.mark_queued(session, assignment)
+    session.commit()
+    sender = Sender(settings.broker_url)
+    for assignment in assignments:
+        similarity_store.send(sender.similarity, assignment.id, True)
+    out.write('added %d, already there %d\n' % (added, there))
+    note('%d file(s) labelled %s in the archive of %s; its %d assignment report(s) sent to a worker'
+         % (added, archive_files.clean_label(args.label), course.slug, len(assignments)))
+
+
 COMMANDS = {'add-user': add_user, 'set-password': set_password, 'add-course': add_course,
             'add-assignment': add_assignment, 'enrol': enrol, 'set-skeleton': set_skeleton, 'list': list_all,
-            'migrate-storage': migrate_storage}
+            'migrate-storage': migrate_storage, 'import-archive': import_archive}
 
 
 def main(argv=None, out=None, err=None, database_url=None):

@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ('student', 'instructor', 'admin')
@@ -198,7 +198,82 @@ class Blob(Base):
 
 
 class ServiceSecret(Base):
-    """A key the service made up once (app.core.config.secret_key): in SQL, so every API host uses the same."""
+    """A key the service made up once (app.core.service_keys): in SQL, so every API host uses the same."""
     __tablename__ = 'service_secrets'
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
+
+
+class ArchiveFile(Base):
+    """A file of a course's similarity archive (past years' submissions, solutions found online), its bytes in
+    app.core.storage; only the course's instructors see it."""
+    __tablename__ = 'archive_files'
+    __table_args__ = (UniqueConstraint('course_id', 'sha256'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'), index=True)
+    label: Mapped[str] = mapped_column(String(200))              # where it came from ("EECS 498 fall 2025")
+    name: Mapped[str] = mapped_column(String(255))               # its path in the uploaded zip
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PrintSet(Base):
+    """The winnowed fingerprints of one file (by its sha256) with a handout's code left out (basis: the handout's
+    digest, '' for none), packed by app.reports.similarity.pack."""
+    __tablename__ = 'print_sets'
+    __table_args__ = (UniqueConstraint('sha256', 'basis'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    basis: Mapped[str] = mapped_column(String(64), default='')
+    count: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PrintHash(Base):
+    """The inverted index: which print sets hold a fingerprint (a new file is compared by looking its hashes up)."""
+    __tablename__ = 'print_hashes'
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    print_id: Mapped[int] = mapped_column(ForeignKey('print_sets.id', ondelete='CASCADE'), primary_key=True)
+
+
+class SimilarityState(Base):
+    """An assignment's similarity report: its progress and the code left out as given (the skeleton's k-grams,
+    or without one the fingerprints more than half the class shares at the last full run)."""
+    __tablename__ = 'similarity_states'
+    assignment_id: Mapped[int] = mapped_column(ForeignKey('assignments.id', ondelete='CASCADE'), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default='queued')     # queued | running | done | error
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    students: Mapped[int] = mapped_column(Integer, default=0)
+    given_from: Mapped[str] = mapped_column(String(80), default='')       # 'skeleton <digest>' | 'class'
+    given: Mapped[list] = mapped_column(JSON, default=list)
+    message: Mapped[str] = mapped_column(Text, default='')
+    started_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+
+
+class SimilarityMember(Base):
+    """A file compared in an assignment's report ('s:<submission id>': a student's latest, 'a:<archive file id>')
+    and how many fingerprints of its own it has (not given)."""
+    __tablename__ = 'similarity_members'
+    assignment_id: Mapped[int] = mapped_column(ForeignKey('assignments.id', ondelete='CASCADE'), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(40), primary_key=True)
+    print_id: Mapped[int] = mapped_column(ForeignKey('print_sets.id', ondelete='CASCADE'))
+    own: Mapped[int] = mapped_column(Integer)
+
+
+class SimilarityPair(Base):
+    """A student's latest file and another student's (other_submission_id) or an archive file
+    (archive_file_id) sharing at least MIN_SCORE of what the smaller of the two wrote."""
+    __tablename__ = 'similarity_pairs'
+    __table_args__ = (UniqueConstraint('assignment_id', 'key'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey('assignments.id', ondelete='CASCADE'), index=True)
+    key: Mapped[str] = mapped_column(String(40))                     # 's:<low id>:<high id>' | 'a:<sub>:<file>'
+    submission_id: Mapped[int] = mapped_column(ForeignKey('submissions.id', ondelete='CASCADE'), index=True)
+    other_submission_id: Mapped[Optional[int]] = mapped_column(ForeignKey('submissions.id', ondelete='CASCADE'),
+                                                               index=True)
+    archive_file_id: Mapped[Optional[int]] = mapped_column(ForeignKey('archive_files.id', ondelete='CASCADE'))
+    shared: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)

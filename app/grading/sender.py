@@ -1,13 +1,15 @@
 """Putting a task on the broker: ids only, by the task's name (app/ never imports worker/).
 
 The names and arguments are the worker's contract (worker/tasks.py registers them under these names):
-grader.grade_submission(submission_id) and grader.preview_regrade(item_id). Callers send only after the row the
+grader.grade_submission(submission_id), grader.preview_regrade(item_id) and
+grader.similarity(assignment_id, full). Callers send only after the row the
 id names is committed (app.grading.dispatch, app.grading.previews).
 """
 import threading
 
 GRADE_TASK = 'grader.grade_submission'
 PREVIEW_TASK = 'grader.preview_regrade'
+SIMILARITY_TASK = 'grader.similarity'
 
 
 class Sender:
@@ -32,3 +34,8 @@ class Sender:
     def preview(self, item_id, queue='cpu'):
         """Ask a worker of `queue` to grade one regrade item aside (app.grading.previews)."""
         self._client().send_task(PREVIEW_TASK, args=[item_id], queue=queue)
+
+    def similarity(self, assignment_id, full=False):
+        """Ask a worker to update (full: recompute) an assignment's similarity report; fails at once, without
+        retries, when the broker is down (the next upload or the page's button sends it again)."""
+        self._client().send_task(SIMILARITY_TASK, args=[assignment_id, full], queue='cpu', retry=False)

@@ -1,6 +1,7 @@
 """Every request body is bounded before anything parses it (a pure ASGI middleware, outside the routes).
 
-An upload may carry upload_max_request_bytes plus its multipart framing; any other request, signed in or not,
+An upload may carry upload_max_request_bytes plus its multipart framing (a course's similarity archive: its zip's
+cap, app.courses.archive_files); any other request, signed in or not,
 body_max_bytes. A Content-Length over the cap is answered 413 before the body is read; a body without one
 (chunked) is counted as it streams and refused once past the cap. The answer closes the connection, so the
 rest of the body is never read.
@@ -11,7 +12,10 @@ from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 from starlette.requests import Request
 
+from app.courses.archive_files import MAX_ZIP_BYTES as MAX_ARCHIVE_ZIP_BYTES
+
 UPLOAD_ROUTES = (re.compile(r'^/api/v1/assignments/[^/]+/submissions$'), re.compile(r'^/assignments/[^/]+/upload$'))
+ARCHIVE_ROUTE = re.compile(r'^/api/v1/courses/[^/]+/similarity-archive$')
 MULTIPART_FRAMING = 64 * 1024
 CLOSE = {'Connection': 'close'}
 
@@ -24,6 +28,8 @@ class BodyTooLarge(HTTPException):
 
 def cap(settings, method, path):
     """(most bytes the request's body may have, the sentence that refuses more)."""
+    if method == 'POST' and ARCHIVE_ROUTE.match(path):
+        return MAX_ARCHIVE_ZIP_BYTES + MULTIPART_FRAMING, 'the archive is larger than %d bytes' % MAX_ARCHIVE_ZIP_BYTES
     if method == 'POST' and any(route.match(path) for route in UPLOAD_ROUTES):
         limit = settings.upload_max_request_bytes
         return limit + MULTIPART_FRAMING, 'the upload is larger than %d bytes' % limit

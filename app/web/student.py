@@ -22,6 +22,7 @@ from app.http.bodylimit import BodyTooLarge
 from app.http.deps import COOKIE, SessionDep
 from app.http.errors import status_of
 from app.http.forms import read_upload
+from app.reports import similarity_store
 from app.reports.feedback import details_hidden
 from app.reports.leaderboard import pseudonym, standings
 from grader.catalog import PROFILES
@@ -131,8 +132,10 @@ async def upload_form(slug: str, request: Request, session: SessionDep):
         await run_in_threadpool(admit, session, user, assignment, datetime.now(timezone.utc))
         form, received = await read_upload(request, session, settings.upload_max_request_bytes)
         check_csrf(request, form)
-        sub, _ = await run_in_threadpool(accept, session, settings, request.app.state.send_grading, user,
-                                         assignment, received)
+        sub, duplicate = await run_in_threadpool(accept, session, settings, request.app.state.send_grading, user,
+                                                 assignment, received)
+        if not duplicate:
+            await run_in_threadpool(similarity_store.send, request.app.state.send_similarity, assignment.id)
     except BodyTooLarge:
         raise                                          # answered by the error page, the connection closed
     except HTTPException as exc:                       # the body (app.http.forms) or the CSRF field

@@ -134,3 +134,41 @@ def test_migrate_storage_copies_a_folder_into_the_database_once(tmp_path, reques
                                                                          'the others are stored\n')
     assert admin(url, 'migrate-storage', '--from-dir', str(tmp_path / 'nowhere'))[2] == (
         'error: %s is not a folder\n' % (tmp_path / 'nowhere'))
+
+
+def test_import_archive_stores_labelled_files_and_sends_the_reports(tmp_path, redis_url):
+    """python -m app.admin import-archive: the .py files of a zip join the course's archive with their label, the
+    same zip again adds nothing, a bad zip is refused with a reason; each assignment's report goes to the broker."""
+    import base64
+    import json
+    import zipfile
+
+    import redis
+    from app.core.models import ArchiveFile
+    url = 'sqlite:///%s' % (tmp_path / 'db.sqlite')
+    upgrade(url)
+    assert admin(url, 'add-course', 'cv', 'Computer vision')[0] == 0
+    assert admin(url, 'add-assignment', 'cv', 'cv-a3', 'A3')[0] == 0
+    path = tmp_path / 'past.zip'
+    with zipfile.ZipFile(path, 'w') as zf:
+        zf.writestr('2025/alice.py', 'x = 1\n')
+        zf.writestr('2025/bob.py', 'y = 2\n')
+    redis.Redis.from_url(redis_url).flushall()
+    env = dict(os.environ, AG_DATABASE_URL=url, AG_BROKER_URL=redis_url)
+    run = lambda *args: subprocess.run([sys.executable, '-m', 'app.admin', *args], cwd=ROOT, capture_output=True,
+                                       text=True, env=env, timeout=120)
+    r = run('import-archive', 'cv', str(path), '--label', 'EECS 498 fall 2025')
+    assert r.returncode == 0 and r.stdout == 'added 2, already there 0\n', r.stderr
+    assert run('import-archive', 'cv', str(path), '--label', 'again').stdout == 'added 0, already there 2\n'
+    bad = tmp_path / 'bad.zip'
+    bad.write_bytes(b'PK\x03\x04 garbage')
+    r = run('import-archive', 'cv', str(bad), '--label', 'x')
+    assert r.returncode == 2 and 'not a readable zip' in r.stderr
+    with sessions({'AG_DATABASE_URL': url})() as session:
+        rows = session.scalars(select(ArchiveFile)).all()
+        assert sorted((f.label, f.name) for f in rows) == [('EECS 498 fall 2025', '2025/alice.py'),
+                                                           ('EECS 498 fall 2025', '2025/bob.py')]
+        assignment_id = session.scalars(select(Assignment.id)).one()
+    sent = [json.loads(m) for m in redis.Redis.from_url(redis_url).lrange('cpu', 0, -1)]
+    assert {m['headers']['task'] for m in sent} == {'grader.similarity'}
+    assert [json.loads(base64.b64decode(m['body']))[0] for m in sent] == [[assignment_id, True]] * 2

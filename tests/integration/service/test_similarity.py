@@ -1,10 +1,15 @@
-"""The similarity pages over real HTTP and in a browser: a renamed copy among independent files is listed,
-the two files open side by side with the copied lines marked; students get 403."""
+"""The similarity report over real HTTP, a real worker and in a browser: a renamed copy among independent files
+is listed, the two files open side by side with the copied lines marked; a copy of an archive file is found and
+labelled with its source; students get 403."""
+import io
 import re
+import time
+import zipfile
 
+import httpx
 import pytest
 
-from tests.integration.service.helpers import browser_like, sessions, shot, sign_in, token, upload
+from tests.integration.service.helpers import V1, browser_like, sessions, shot, sign_in, token, upload
 from tests.unit.app.similarity_class import renamed, student
 
 pytestmark = pytest.mark.slow
@@ -36,11 +41,26 @@ def class_with_a_copy(api, service_env):
     return ids
 
 
-def test_the_copy_is_listed_and_compared_line_by_line(api, service_env, browser):
+def report_done(api, headers, pairs=1, timeout_s=120):
+    """The report once a worker finished it with at least `pairs` pairs (each upload also sends a grading)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = httpx.get(api + V1 + '/assignments/convnet/similarity', headers=headers).json()
+        if found['status'] == 'done' and len(found['pairs']) >= pairs:
+            return found
+        time.sleep(0.5)
+    raise AssertionError('the report is still %s' % found)
+
+
+def test_the_copy_is_listed_and_compared_line_by_line(api, service_env, browser, celery_worker):
     from playwright.sync_api import expect
     ids = class_with_a_copy(api, service_env)
+    celery_worker()
+    found = report_done(api, token(api, 'instructor@example.com'))
+    assert found['students'] == 6 and found['given_from'] == 'class' and 'not proof' in found['note']
     teacher, _ = browser_like(api, 'instructor@example.com')
     page = teacher.get('/instructor/assignments/convnet/similarity').text
+    assert 'Up to date' in page and 'not proof of copying' in page
     rows = re.findall(r'<tr><td>(\d+) %</td><td>([^<]+)</td><td>([^<]+)</td>', page)
     assert [(a, b) for _, a, b in rows] == [('student@example.com', 's3@example.com')] and int(rows[0][0]) > 90
     assert '6 students' in page
@@ -74,3 +94,51 @@ def test_a_huge_file_costs_the_compare_page_little(api, service_env):
     r = client.get('/instructor/assignments/convnet/similarity/%d/%d' % tuple(ids), timeout=120)  # a busy machine
     assert r.status_code == 200 and len(r.content) < 2_000_000
     assert int(re.search(r'(\d+) more lines not shown', r.text).group(1)) > 1_990_000
+
+
+def archive_zip(members):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as zf:
+        for name, text in members:
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+def test_a_copy_of_an_archive_file_is_found_and_labelled(api, service_env, browser, celery_worker):
+    from playwright.sync_api import expect
+    teacher, pupil = token(api, 'instructor@example.com'), token(api, 'student@example.com')
+    zipped = archive_zip([('2025/s%d/convolutional_networks.py' % i, student(100 + i)) for i in range(3)] +
+                         [('github/someone/convolutional_networks.py', student(200)), ('README.md', 'notes')])
+    url = api + V1 + '/courses/demo/similarity-archive'
+    r = httpx.post(url, headers=pupil, files={'file': ('a.zip', zipped)}, data={'label': 'x'})
+    assert r.status_code == 403                                   # students neither add nor see it
+    assert httpx.get(url, headers=pupil).status_code == 403
+    r = httpx.post(url, headers=teacher, files={'file': ('a.zip', zipped)}, data={'label': ' '})
+    assert r.status_code == 422 and 'label' in r.json()['error']  # bad input: a reason, nothing stored
+    r = httpx.post(url, headers=teacher, files={'file': ('a.zip', b'PK\x03\x04 not a zip')}, data={'label': 'x'})
+    assert r.status_code == 422 and 'not a readable zip' in r.json()['error']
+    assert httpx.get(url, headers=teacher).json()['count'] == 0
+    r = httpx.post(url, headers=teacher, files={'file': ('a.zip', zipped)}, data={'label': 'EECS 498 fall 2025'})
+    assert r.status_code == 201 and r.json() == {'added': 4, 'already_there': 0, 'files': 4}
+    listed = httpx.get(url, headers=teacher).json()
+    assert listed['count'] == 4 and {f['label'] for f in listed['data']} == {'EECS 498 fall 2025'}
+    source = next(f for f in listed['data'] if f['name'].startswith('github'))
+    honest = upload(api, pupil, student(10)).json()['id']
+    copier = upload(api, token(api, 'student2@example.com'), renamed(student(200))).json()['id']
+    celery_worker()
+    found = report_done(api, teacher)
+    assert [(p['a_sub'], p['archive_file'], p['label'], p['name']) for p in found['pairs']] == [
+        (copier, source['id'], 'EECS 498 fall 2025', 'github/someone/convolutional_networks.py')]
+    assert found['pairs'][0]['score'] > 0.9 and found['archive_files'] == 4 and honest
+    view = sign_in(browser, api, 'instructor@example.com', '/instructor/assignments/convnet/similarity')
+    expect(view.locator('#pairs')).to_contain_text('archive: EECS 498 fall 2025 · github/someone/')
+    expect(view.locator('#not-proof')).to_contain_text('not proof of copying')
+    view.get_by_role('link', name=re.compile('archive')).click()
+    columns = view.locator('pre.source')
+    expect(columns).to_have_count(2)
+    expect(view.get_by_label('archive file %d' % source['id'])).to_contain_text('github/someone')
+    assert view.locator('span.shared').count() >= 60
+    shot(view, 'instructor-similarity-archive')
+    r = httpx.delete(url + '/%d' % source['id'], headers=teacher)
+    assert r.status_code == 204 and httpx.get(url, headers=teacher).json()['count'] == 3
+    assert report_done(api, teacher, pairs=0)['pairs'] == []

@@ -40,7 +40,8 @@ def client(tmp_path, monkeypatch):
     # Step 3, mount it: the router joins API_ROUTERS in app/main.py.
     monkeypatch.setattr(app.main, 'API_ROUTERS', app.main.API_ROUTERS + (router,))
     settings = Settings(database_url=url, storage_dir=str(tmp_path / 'uploads'), broker_url='redis://127.0.0.1:1/0')
-    with TestClient(app.main.create_app(settings, send_grading=lambda *a: None, send_preview=lambda *a: None)) as c:
+    with TestClient(app.main.create_app(settings, send_grading=lambda *a: None, send_preview=lambda *a: None,
+                                        send_similarity=lambda *a: None)) as c:
         yield c
 
 

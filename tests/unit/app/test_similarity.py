@@ -66,3 +66,30 @@ def test_what_one_file_may_cost_is_bounded():
     for i in range(similarity.CACHE_FILES + 5):
         similarity.fingerprints('a%d = %d\n' % (i, i))
     assert len(similarity._cache) == similarity.CACHE_FILES
+
+
+def test_the_fast_tokens_are_those_of_pythons_tokenize():
+    """tokens() reads with one regular expression; on real files it gives what the tokenize module gives."""
+    import glob
+    import io
+    import keyword
+    import tokenize
+
+    from tests.helpers.paths import ROOT
+
+    def by_tokenize(source):
+        out = []
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.NAME:
+                plain = keyword.iskeyword(tok.string) or (out and out[-1][0] == '.')
+                out.append((tok.string if plain else 'N', tok.start[0]))
+            elif tok.type in (tokenize.OP, tokenize.NUMBER, tokenize.STRING):
+                out.append(({tokenize.NUMBER: '0', tokenize.STRING: '"'}.get(tok.type, tok.string), tok.start[0]))
+        return out
+    files = sorted(glob.glob(ROOT + '/tests/submissions/**/*.py', recursive=True) + glob.glob(ROOT + '/app/**/*.py',
+                                                                                             recursive=True))
+    tricky = 'x = f"{a}#not" # it\'s "a" comment\ny = b\'\'\'multi\nline\'\'\' + 0x1F + 1.5e-3j\nz = a.b @ c ** 2\n' \
+             'if (n := 3) >= 1: w = ...  # trailing\n'
+    assert len(files) > 50
+    for text in [open(f).read() for f in files] + [tricky]:
+        assert tokens(text) == by_tokenize(text)
