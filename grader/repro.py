@@ -1,0 +1,182 @@
+"""A reproducer per check: a short Python snippet a student runs beside their file to see a check's error.
+
+It rebuilds the check's inputs exactly as grader/scoring/inputs.py draws them (same seed, order, dtype and
+generator calls), calls the student's functions as grader/runner/procedures.py does, and compares with values
+torch's own layers compute at run time (torch.nn.functional and autograd), using the course's rel_error. It holds
+no expected value and no line of reference/. Layer checks only (Conv, MaxPool, BatchNorm, SpatialBatchNorm):
+other checks get '' (their expected values depend on the student's own parameters or on held-out data).
+Pure: catalog data in, text out; the text holds only catalog data, never a student's.
+"""
+SUPPORTED = ('conv', 'maxpool', 'batchnorm')
+SEED_FACTOR = 1_000_003          # grader/scoring/inputs.py: Generator().manual_seed(seed * 1_000_003 + salt)
+
+HEADER = '''\
+# Reproduces {check} ({description}).
+# Save beside your {file} and run it with python. The values it compares with come from
+# torch's own layers at run time (torch.nn.functional, autograd), with the course's rel_error.
+import random
+
+import torch
+import torch.nn.functional as F
+
+import {module} as student
+
+
+def rel_error(x, y, eps=1e-10):
+    x, y = x.double(), y.double()
+    top = (x - y).abs().max().item()
+    bot = (x.abs() + y.abs()).clamp(min=eps).max().item()
+    return top / bot
+
+
+def shape(t):
+    return '(%s)' % ', '.join(str(d) for d in t.shape)
+
+
+def report(name, got, want, threshold):
+    if not isinstance(got, torch.Tensor):
+        print('%s is %s, not a tensor' % (name, type(got).__name__))
+    elif tuple(got.shape) != tuple(want.shape):
+        print('%s has shape %s, expected %s' % (name, shape(got), shape(want)))
+    elif got.dtype != want.dtype:
+        print('%s has dtype %s, expected %s' % (name, str(got.dtype)[6:], str(want.dtype)[6:]))
+    else:
+        error = rel_error(got, want)
+        print('%s: rel_error %.1e %s %.0e' % (name, error, '<=' if error <= threshold else '>', threshold))
+
+
+torch.manual_seed({seed})                 # the grader seeds torch and random before each check
+random.seed({seed})
+gen = torch.Generator().manual_seed({gen_seed})   # the check's inputs, drawn in this order
+'''
+
+
+def _shape(shape):
+    return repr(tuple(int(d) for d in shape))
+
+
+def _draw(name, recipe):
+    """One input, as grader/scoring/inputs.py draws it (the same expression, so the same bits)."""
+    shape = _shape(tuple(recipe.shape))
+    if recipe.kind == 'randn':
+        text = 'torch.randn(%s, generator=gen, dtype=torch.float64)' % shape
+        if (recipe.scale, recipe.shift) != (1.0, 0.0):
+            text += ' * %r + %r' % (float(recipe.scale), float(recipe.shift))
+    elif recipe.kind == 'linspace':
+        n = 1
+        for d in recipe.shape:
+            n *= d
+        text = 'torch.linspace(%r, %r, steps=%d, dtype=torch.float64).reshape(%s)' % (
+            float(recipe.low), float(recipe.high), n, shape)
+    elif recipe.kind == 'uniform':
+        text = '%r + %r * torch.rand(%s, generator=gen, dtype=torch.float64)' % (
+            float(recipe.low), float(recipe.high) - float(recipe.low), shape)
+    elif recipe.kind == 'randint':
+        text = 'torch.randint(%d, %s, generator=gen, dtype=torch.int64)' % (int(recipe.high), shape)
+    else:
+        raise ValueError('unknown input kind %r' % recipe.kind)
+    return '%s = %s' % (name, text)
+
+
+def _thresholds(spec):
+    return {o.name: o.threshold for o in spec.outputs}
+
+
+def _conv(spec, t):
+    p = spec.params
+    lines = ['x_in = x.clone()',
+             "out, cache = student.Conv.forward(x_in, w, b, {'stride': %d, 'pad': %d})" % (p['stride'], p['pad']),
+             'xr, wr, br = (v.clone().requires_grad_() for v in (x, w, b))',
+             'want = F.conv2d(xr, wr, br, stride=%d, padding=%d)' % (p['stride'], p['pad'])]
+    if 'out' in t:
+        lines.append("report('out', out, want.detach(), %r)" % t['out'])
+    if p['backward']:
+        lines += ['dx, dw, db = student.Conv.backward(dout, cache)', 'want.backward(dout)']
+        lines += ["report('%s', %s, %s.grad, %r)" % (g, g, v, t[g]) for g, v in
+                  (('dx', 'xr'), ('dw', 'wr'), ('db', 'br')) if g in t]
+    return lines
+
+
+def _maxpool(spec, t):
+    p = spec.params
+    lines = ['x_in = x.clone()',
+             "pool_param = {'pool_height': %d, 'pool_width': %d, 'stride': %d}"
+             % (p['pool_height'], p['pool_width'], p['stride']),
+             'out, cache = student.MaxPool.forward(x_in, pool_param)',
+             'xr = x.clone().requires_grad_()',
+             'want = F.max_pool2d(xr, (%d, %d), stride=%d)' % (p['pool_height'], p['pool_width'], p['stride'])]
+    if 'out' in t:
+        lines.append("report('out', out, want.detach(), %r)" % t['out'])
+    if p['backward']:
+        lines += ['dx = student.MaxPool.backward(dout, cache)', 'want.backward(dout)',
+                  "report('dx', dx, xr.grad, %r)" % t['dx']]
+    return lines
+
+
+def _batchnorm(spec, t, profile):
+    p = spec.params
+    name = 'SpatialBatchNorm' if p['spatial'] else 'BatchNorm'
+    eps, momentum = p.get('eps', 1e-5), p.get('momentum', 0.9)
+    dims = '(0, 2, 3)' if p['spatial'] else '0'
+    lines = ["bn_param = {'mode': 'train'%s}" % ''.join(
+        ", '%s': %r" % (k, p[k]) for k in ('eps', 'momentum') if k in p)]
+    if 'running_mean' in spec.inputs:
+        lines += ["bn_param['running_mean'] = running_mean.clone()", "bn_param['running_var'] = running_var.clone()",
+                  'mean_, var_ = running_mean.clone(), running_var.clone()']
+    else:
+        start, channels = ('ones' if profile.bn_running_var_init == 'ones' else 'zeros'), spec.inputs['gamma'].shape[0]
+        lines.append('mean_, var_ = torch.zeros(%d, dtype=torch.float64), torch.%s(%d, dtype=torch.float64)'
+                     % (channels, start, channels))
+        lines.append("# your forward fills in bn_param's running statistics (%s) itself" % start)
+    lines += ['for step in range(%d):' % p['train_steps'],
+              '    x_in = x[step].clone()',
+              '    out, cache = student.%s.forward(x_in, gamma, beta, bn_param)' % name,
+              '    mean_ = %r * mean_ + (1 - %r) * x[step].mean(%s)' % (momentum, momentum, dims),
+              '    var_ = %r * var_ + (1 - %r) * x[step].var(%s, unbiased=False)' % (momentum, momentum, dims)]
+    if 'out' in t or p.get('backward'):
+        lines += ['xr, gr, br = (v.clone().requires_grad_() for v in (x[-1], gamma, beta))',
+                  'want = F.batch_norm(xr, None, None, gr, br, training=True, eps=%r)' % eps]
+    if 'out' in t:
+        lines.append("report('out', out, want.detach(), %r)" % t['out'])
+    for key in ('running_mean', 'running_var'):
+        if key in t:
+            lines.append("report('%s', bn_param.get('%s'), %s_, %r)" % (key, key, key.split('_')[1], t[key]))
+    if p.get('backward'):
+        lines += ['dx, dgamma, dbeta = student.%s.%s(dout, cache)' % (name, p['backward']), 'want.backward(dout)']
+        lines += ["report('%s', %s, %s.grad, %r)" % (g, g, v, t[g]) for g, v in
+                  (('dx', 'xr'), ('dgamma', 'gr'), ('dbeta', 'br')) if g in t]
+    if p.get('test'):
+        lines += ["bn_param['mode'] = 'test'",
+                  'out_test, _ = student.%s.forward(x_test.clone(), gamma, beta, bn_param)' % name,
+                  'want = F.batch_norm(x_test, mean_, var_, gamma, beta, training=False, eps=%r)' % eps,
+                  "report('out_test', out_test, want, %r)" % t['out_test']]
+    return lines
+
+
+def reproducer(spec, profile):
+    """The snippet of one check (a CheckSpec of `profile`), or '' where the check has none."""
+    if spec.procedure not in SUPPORTED or spec.visibility != 'visible':
+        return ''
+    t = _thresholds(spec)
+    module = profile.graded_file[:-3] if profile.graded_file.endswith('.py') else profile.graded_file
+    text = HEADER.format(check=spec.id, description=spec.description, file=profile.graded_file, module=module,
+                         seed=spec.seed, gen_seed=spec.seed * SEED_FACTOR)
+    body = [_draw(name, spec.inputs[name]) for name in sorted(spec.inputs)]
+    if spec.procedure == 'conv':
+        body += _conv(spec, t)
+    elif spec.procedure == 'maxpool':
+        body += _maxpool(spec, t)
+    else:
+        body += _batchnorm(spec, t, profile)
+    if 'x' in t:
+        body.append("print('x: changed in place' if not torch.equal(x_in, x%s) else 'x: unchanged')"
+                    % ('[-1]' if spec.procedure == 'batchnorm' else ''))
+    return text + '\n'.join(body) + '\n'
+
+
+def reproducer_for(profile, check_id):
+    """reproducer() by check id ('' for an id the profile does not have)."""
+    for spec in profile.checks + profile.cifar_checks:
+        if spec.id == check_id:
+            return reproducer(spec, profile)
+    return ''

@@ -1,0 +1,83 @@
+"""Reproducers (grader/repro.py): run beside a student's file, a failed check's snippet prints the error value the
+grader's message gives; against a correct file every comparison it prints passes; it holds no expected value."""
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from grader.catalog import get_profile
+from grader.engine import grade
+from grader.repro import SUPPORTED, reproducer, reproducer_for
+from grader.shims import write_shims
+from tests.submissions.bugs import BUGS, apply, base_source
+
+PROFILE = get_profile('eecs498')
+BUG = {b.id: b for b in BUGS}
+# (bug, a check it fails): value errors in each supported procedure, forward, backward, test mode and alt
+CASES = [
+    ('conv_fwd_bias_added_twice', 'conv_forward.s1_p0'),
+    ('conv_bwd_dw_missing_sum_over_n', 'conv_backward.s2_p2_nonsquare'),
+    ('maxpool_bwd_overwrite_not_accumulate', 'maxpool_backward.2x2_s1_overlap'),
+    ('bn_fwd_test_uses_batch_stats', 'batchnorm_forward.test_after_training'),
+    ('bn_bwd_drops_eps', 'batchnorm_backward.eps_1e-3'),
+    ('sbn_fwd_stats_over_n_only', 'spatial_batchnorm_forward.train'),
+]
+LINE = re.compile(r'^(\S+): rel_error (\S+) ([<>=]+) (\S+)$', re.M)
+
+
+def run_beside(tmp_path, source, script):
+    """Run `script` with python in a folder holding `source` as the student's file and the course's helpers."""
+    with open(os.path.join(tmp_path, PROFILE.graded_file), 'wb') as f:
+        f.write(source if isinstance(source, bytes) else source.encode())
+    write_shims(PROFILE.shims, str(tmp_path))
+    with open(os.path.join(tmp_path, 'repro.py'), 'w') as f:
+        f.write(script)
+    done = subprocess.run([sys.executable, 'repro.py'], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={'PATH': os.environ.get('PATH', ''), 'OMP_NUM_THREADS': '1'})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.mark.parametrize('bug_id,check_id', CASES)
+def test_snippet_prints_the_messages_error(tmp_path, bug_id, check_id):
+    source = apply(BUG[bug_id])
+    report = grade(source, PROFILE, only=[check_id])
+    (check,) = report.checks
+    assert check.status == 'failed', check.message
+    printed = run_beside(tmp_path, source, reproducer_for(PROFILE, check_id))
+    failing = [m for m in LINE.finditer(printed) if m.group(3) == '>']
+    assert failing, printed
+    for m in failing:                         # 'dw: rel_error 4.2e-01 > 1e-08' is in the grader's message
+        assert m.group(0) in check.message, (m.group(0), check.message)
+    assert '%.1e' % check.error in [m.group(2) for m in failing]
+
+
+def test_every_snippet_passes_on_a_correct_file(tmp_path):
+    """All layer checks in one process: each snippet's comparisons pass on the course-correct file."""
+    specs = [s for s in PROFILE.checks if s.procedure in SUPPORTED and not s.advisory]
+    assert len(specs) > 30
+    driver = ''.join('print("== %s")\nexec(compile(%r, %r, "exec"), {"__name__": "__main__"})\n'
+                     % (s.id, reproducer(s, PROFILE), s.id) for s in specs)
+    printed = run_beside(tmp_path, base_source('correct_vectorized'), driver)
+    blocks = printed.split('== ')[1:]
+    assert len(blocks) == len(specs)
+    for block in blocks:
+        check_id, _, body = block.partition('\n')
+        lines = LINE.findall(body)
+        assert lines, block
+        assert all(op == '<=' for _, _, op, _ in lines), block
+        assert 'x: changed in place' not in body, block
+
+
+def test_snippet_holds_no_expected_value_or_reference():
+    for spec in PROFILE.checks:
+        text = reproducer(spec, PROFILE)
+        if spec.procedure not in SUPPORTED:
+            assert text == ''
+            continue
+        compile(text, spec.id, 'exec')
+        assert 'reference' not in text and 'torch.tensor(' not in text and 'as_tensor(' not in text
+        floats = set(re.findall(r'\d\.\d{4,}', text))     # literals: only the recipe's own numbers
+        assert not floats, (spec.id, floats)
