@@ -11,6 +11,7 @@ from grader.catalog import get_profile
 from grader.engine import grade
 from grader.repro import SUPPORTED, reproducer, reproducer_for
 from grader.shims import write_shims
+from tests.helpers.paths import PYTHON, ROOT
 from tests.submissions.bugs import BUGS, apply, base_source
 
 PROFILE = get_profile('eecs498')
@@ -81,3 +82,31 @@ def test_snippet_holds_no_expected_value_or_reference():
         assert 'reference' not in text and 'torch.tensor(' not in text and 'as_tensor(' not in text
         floats = set(re.findall(r'\d\.\d{4,}', text))     # literals: only the recipe's own numbers
         assert not floats, (spec.id, floats)
+
+
+def test_cli_prints_the_reproducer(tmp_path):
+    """python -m grader grade FILE --repro CHECK_ID grades that check only and prints its snippet, which runs."""
+    source = apply(BUG['maxpool_bwd_overwrite_not_accumulate'])
+    path = tmp_path / 'submitted.py'
+    path.write_bytes(source)
+    done = subprocess.run([PYTHON, '-m', 'grader', 'grade', str(path), '--repro', 'maxpool_backward.2x2_s1_overlap'],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    table, marker, snippet = done.stdout.partition('# ---- reproducer')
+    assert marker and 'maxpool_backward.2x2_s1_overlap  failed' in table
+    assert 'conv_forward' not in table                      # only the named check was graded
+    message = table.split('maxpool_backward.2x2_s1_overlap: ', 1)[1].splitlines()[0]
+    folder = tmp_path / 'local'
+    folder.mkdir()
+    printed = run_beside(folder, source, marker + snippet)
+    assert LINE.search(printed).group(0) in message, (printed, message)
+
+
+@pytest.mark.parametrize('check_id,reason', [('deep_convnet.init', 'has no reproducer'),
+                                             ('conv_forward.nope', 'no check conv_forward.nope')])
+def test_cli_refuses_a_check_without_reproducer(tmp_path, check_id, reason):
+    path = tmp_path / 'submitted.py'
+    path.write_text(base_source('correct_vectorized'))
+    done = subprocess.run([PYTHON, '-m', 'grader', 'grade', str(path), '--repro', check_id], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and reason in done.stderr and 'Traceback' not in done.stderr, done.stderr
