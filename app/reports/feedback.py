@@ -27,6 +27,7 @@ def gradescope_json(sub, assignment):
 
 
 REPRODUCED = ('failed', 'error')
+NOT_RUN = 'not run:'           # the file did not import: one error above, no reproducer per check
 
 
 def reproducers(sub, assignment, hidden):
@@ -36,7 +37,7 @@ def reproducers(sub, assignment, hidden):
         return {}
     out = {}
     for c in sub.checks:
-        if c.status in REPRODUCED and c.visibility == 'visible':
+        if c.status in REPRODUCED and c.visibility == 'visible' and NOT_RUN not in (c.message or ''):
             snippet = reproducer_for(profile, c.check_id)
             if snippet:
                 out[c.check_id] = snippet

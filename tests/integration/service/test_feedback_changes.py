@@ -72,3 +72,15 @@ def test_hidden_details_show_the_score_change_only_and_no_reproducer(api, servic
     teacher = httpx.get(api + V1 % second, headers=token(api, 'instructor@example.com')).json()
     assert teacher['since_last']['broken'] == ['conv_forward.s1_p0']
     assert teacher['checks'][0]['reproducer']
+
+
+def test_checks_that_did_not_run_get_no_reproducer(api, service_env):
+    sub_id = graded_row(service_env, score=0.0)
+    set_checks(service_env, sub_id, {'conv_forward.s1_p0': 'error', 'conv_backward.s1_p0': 'error'})
+    with sessions(service_env)() as session:
+        rows = session.scalars(select(CheckRow).where(CheckRow.submission_id == sub_id).order_by(CheckRow.id)).all()
+        rows[0].message = 'stride 1, pad 0: not run: your file could not be imported (see the error above)'
+        rows[1].message = 'stride 1, pad 0: ZeroDivisionError: division by zero (your file line 3, in backward)'
+        session.commit()
+    data = httpx.get(api + V1 % sub_id, headers=token(api, 'student@example.com')).json()
+    assert [bool(c['reproducer']) for c in data['checks']] == [False, True]
