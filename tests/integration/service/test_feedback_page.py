@@ -16,11 +16,13 @@ from tests.submissions import bugs
 
 pytestmark = pytest.mark.slow
 BUG = {b.id: b for b in bugs.BUGS}
-KAIMING = "def kaiming_initializer(Din, Dout, K=None, relu=True, device='cpu',\n                        dtype=torch.float32):\n"
+KAIMING = ("def kaiming_initializer(Din, Dout, K=None, relu=True, device='cpu',\n"
+           "                        dtype=torch.float32):\n")
 # an exception with a long message, raised by one kaiming check only (K=4)
 RAISE = "  if K == 4:\n    raise ValueError('K = 4: ' + 'this kernel size is not one I wrote the code for; ' * 6)\n"
 NOTHING_CUT = '''() => Array.from(document.querySelectorAll('table.checks'))
-    .filter((t) => t.scrollWidth > t.parentElement.clientWidth + 1).map((t) => t.closest('details').innerText.slice(0, 40))'''
+    .filter((t) => t.scrollWidth > t.parentElement.clientWidth + 1)
+    .map((t) => t.closest('details').innerText.slice(0, 40))'''
 ERROR_LINE = re.compile(r'(\S+): rel_error (\S+) > (\S+)')
 
 
@@ -63,8 +65,8 @@ def test_since_last_upload_reproducer_and_long_messages(browser, site, tmp_path)
     # since your last upload: at the top, the score change and the checks that changed both ways
     since = page.locator('#since-last')
     expect(since).to_contain_text('Since your last upload (submission %d)' % first)
-    expect(page.locator('#score-change')).to_contain_text('(%s%s)' % ('+' if after > before else '',
-                                                                        ('%.2f' % (after - before)).rstrip('0').rstrip('.')))
+    delta = ('%.2f' % (after - before)).rstrip('0').rstrip('.')
+    expect(page.locator('#score-change')).to_contain_text('(%s%s)' % ('+' if after > before else '', delta))
     expect(page.locator('#now-passing')).to_contain_text('conv_backward.s1_p1_notebook')
     expect(page.locator('#now-failing')).to_contain_text('maxpool_backward.2x2_s1_overlap')
     expect(page.locator('#now-failing')).to_contain_text('kaiming_initializer.conv_xavier')
