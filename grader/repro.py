@@ -3,17 +3,19 @@
 It rebuilds the check's inputs exactly as grader/scoring/inputs.py draws them (same seed, order, dtype and
 generator calls), calls the student's functions as grader/runner/procedures.py does, and compares with values
 torch's own layers compute at run time (torch.nn.functional and autograd), using the course's rel_error. It holds
-no expected value and no line of reference/. Layer checks only (Conv, MaxPool, BatchNorm, SpatialBatchNorm):
-other checks get '' (their expected values depend on the student's own parameters or on held-out data).
+no expected value and no line of reference/. Layer checks (Conv, MaxPool, BatchNorm, SpatialBatchNorm) and
+kaiming_initializer (its sample's std against sqrt(gain / fan_in)); other checks get '' (their expected values
+depend on the student's own parameters or on held-out data).
 Pure: catalog data in, text out; the text holds only catalog data, never a student's.
 """
-SUPPORTED = ('conv', 'maxpool', 'batchnorm')
+SUPPORTED = ('conv', 'maxpool', 'batchnorm', 'kaiming')
 SEED_FACTOR = 1_000_003          # grader/scoring/inputs.py: Generator().manual_seed(seed * 1_000_003 + salt)
 
 HEADER = '''\
 # Reproduces {check} ({description}).
 # Save beside your {file} and run it with python. The values it compares with come from
-# torch's own layers at run time (torch.nn.functional, autograd), with the course's rel_error.
+# torch's own layers at run time (torch.nn.functional, autograd) or the assignment's formula,
+# with the course's rel_error.
 import random
 
 import torch
@@ -153,6 +155,34 @@ def _batchnorm(spec, t, profile):
     return lines
 
 
+def _kaiming(spec, t):
+    p = spec.params
+    k = p['K']
+    shape = (p['Din'], p['Dout']) if k is None else (p['Dout'], p['Din'], k, k)
+    fan_in = p['Din'] * (k * k if k else 1)
+    args = 'K=%r, relu=%r, device=%r' % (k, p['relu'], 'cpu')
+    if p['dtype'] != 'float32':                       # float32 is the documented default
+        args += ', dtype=torch.%s' % p['dtype']
+    return [
+        'w = student.kaiming_initializer(%d, %d, %s)' % (p['Din'], p['Dout'], args),
+        'if not isinstance(w, torch.Tensor):',
+        "    print('w is %s, not a tensor' % type(w).__name__)",
+        'elif tuple(w.shape) != %r:' % (shape,),
+        "    print('w has shape %%s, expected %s' %% shape(w))" % ('(%s)' % ', '.join(str(d) for d in shape)),
+        'elif w.dtype != torch.%s:' % p['dtype'],
+        "    print('w has dtype %%s, expected %s' %% str(w.dtype)[6:])" % p['dtype'],
+        'else:',
+        '    target = (%r / %d) ** 0.5           # the std asked for: sqrt(gain / fan_in)'
+        % (2.0 if p['relu'] else 1.0, fan_in),
+        '    error = rel_error(w.double().std(), torch.full((), target, dtype=torch.float64))',
+        '    threshold = %r           # the check\'s: 6 standard errors of a sample this size' % t['std'],
+        "    print('std: rel_error %.1e %s %.0e' % (error, '<=' if error <= threshold else '>', threshold))",
+        '    error = w.double().mean().abs().item()',
+        '    threshold = %r' % t['mean'],
+        "    print('mean: abs_error %.1e %s %.0e' % (error, '<=' if error <= threshold else '>', threshold))",
+    ]
+
+
 def reproducer(spec, profile):
     """The snippet of one check (a CheckSpec of `profile`), or '' where the check has none."""
     if spec.procedure not in SUPPORTED or spec.visibility != 'visible':
@@ -166,6 +196,8 @@ def reproducer(spec, profile):
         body += _conv(spec, t)
     elif spec.procedure == 'maxpool':
         body += _maxpool(spec, t)
+    elif spec.procedure == 'kaiming':
+        body += _kaiming(spec, t)
     else:
         body += _batchnorm(spec, t, profile)
     if 'x' in t:
