@@ -3,12 +3,13 @@
 It rebuilds the check's inputs exactly as grader/scoring/inputs.py draws them (same seed, order, dtype and
 generator calls), calls the student's functions as grader/runner/procedures.py does, and compares with values
 torch's own layers compute at run time (torch.nn.functional and autograd), using the course's rel_error. It holds
-no expected value and no line of reference/. Layer checks (Conv, MaxPool, BatchNorm, SpatialBatchNorm) and
-kaiming_initializer (its sample's std against sqrt(gain / fan_in)); other checks get '' (their expected values
-depend on the student's own parameters or on held-out data).
+no expected value and no line of reference/. Layer checks (Conv, MaxPool, BatchNorm, SpatialBatchNorm),
+kaiming_initializer (its sample's std against sqrt(gain / fan_in)) and ThreeLayerConvNet's loss and gradient
+checks (the student's own parameters through torch's layers); other checks get '' (DeepConvNet's parameters
+are matched by shape on the grader's side, the init checks judge statistics, training uses held-out data).
 Pure: catalog data in, text out; the text holds only catalog data, never a student's.
 """
-SUPPORTED = ('conv', 'maxpool', 'batchnorm', 'kaiming')
+SUPPORTED = ('conv', 'maxpool', 'batchnorm', 'kaiming', 'model')
 SEED_FACTOR = 1_000_003          # grader/scoring/inputs.py: Generator().manual_seed(seed * 1_000_003 + salt)
 
 HEADER = '''\
@@ -183,9 +184,53 @@ def _kaiming(spec, t):
     ]
 
 
+THREE_LAYER = ('W1', 'b1', 'W2', 'b2', 'W3', 'b3')
+
+
+def _three_layer(spec, t, profile):
+    """ThreeLayerConvNet as the runner drives it (init, perturb, phases), against its own parameters run through
+    conv - relu - 2x2 max pool - linear - relu - linear and softmax cross-entropy plus reg * sum(W ** 2)."""
+    p = spec.params
+    init = dict(p['init'])
+    if 'input_dims' in init:
+        init['input_dims'] = tuple(init['input_dims'])
+    args = ''.join(', %s=%r' % (k, init[k]) for k in sorted(init))
+    lines = ["model = student.ThreeLayerConvNet(dtype=torch.float64, device='cpu'%s)" % args]
+    if p.get('reg') is not None:
+        lines.append('model.reg = %r' % p['reg'])
+    if 'perturb' in p['phases']:
+        lines += ['with torch.no_grad():                  # the grader moves every parameter off its start',
+                  '    for value in model.params.values():',
+                  '        if isinstance(value, torch.Tensor) and value.is_floating_point():',
+                  '            value.add_(0.1 * torch.randn(value.shape, dtype=value.dtype).to(value.device))']
+    lines += ['P = {k: v.detach().clone().requires_grad_() for k, v in model.params.items()}',
+              "h = F.conv2d(X, P['W1'], P['b1'], padding=(P['W1'].shape[2] - 1) // 2)",
+              'h = F.max_pool2d(F.relu(h), 2, stride=2).flatten(1)',
+              "want = F.relu(h @ P['W2'] + P['b2']) @ P['W3'] + P['b3']"]
+    for phase in p['phases']:
+        if phase == 'scores' and 'scores' in t:
+            lines += ['scores = model.loss(X)', "report('scores', scores, want.detach(), %r)" % t['scores']]
+        elif phase == 'loss':
+            reg = (p.get('reg') or 0.0) * profile.reg_scale
+            lines += ['loss, grads = model.loss(X, y)',
+                      'loss = loss if isinstance(loss, torch.Tensor) else torch.full((), float(loss), '
+                      'dtype=torch.float64)',
+                      "want_loss = F.cross_entropy(want, y) + %r * sum((P[n] ** 2).sum() for n in ('W1', 'W2', 'W3'))"
+                      % reg,
+                      "report('loss', loss, want_loss.detach(), %r)" % t['loss']]
+            names = [n for n in THREE_LAYER if 'grad.' + n in t]
+            if names:
+                lines.append('want_loss.backward()')
+                lines += ["report('grad.%s', grads.get('%s'), P['%s'].grad, %r)" % (n, n, n, t['grad.' + n])
+                          for n in names]
+    return lines
+
+
 def reproducer(spec, profile):
     """The snippet of one check (a CheckSpec of `profile`), or '' where the check has none."""
     if spec.procedure not in SUPPORTED or spec.visibility != 'visible':
+        return ''
+    if spec.procedure == 'model' and (spec.params['cls'] != 'ThreeLayerConvNet' or 'init' in spec.params['phases']):
         return ''
     t = _thresholds(spec)
     module = profile.graded_file[:-3] if profile.graded_file.endswith('.py') else profile.graded_file
@@ -198,6 +243,8 @@ def reproducer(spec, profile):
         body += _maxpool(spec, t)
     elif spec.procedure == 'kaiming':
         body += _kaiming(spec, t)
+    elif spec.procedure == 'model':
+        body += _three_layer(spec, t, profile)
     else:
         body += _batchnorm(spec, t, profile)
     if 'x' in t:

@@ -12,6 +12,7 @@ from grader.engine import grade
 from grader.repro import SUPPORTED, reproducer, reproducer_for
 from grader.shims import write_shims
 from tests.helpers.paths import PYTHON, ROOT
+from tests.submissions import variants
 from tests.submissions.bugs import BUGS, apply, base_source
 
 PROFILE = get_profile('eecs498')
@@ -27,15 +28,17 @@ CASES = [
     ('kaiming_missing_sqrt', 'kaiming_initializer.conv_relu'),
     ('kaiming_dtype_ignored', 'kaiming_initializer.linear_relu'),
     ('kaiming_conv_shape_swapped', 'kaiming_initializer.conv_xavier'),
+    ('three_layer_w2_grad_missing_reg', 'three_layer_convnet.grads_reg0.5_nonsquare'),
+    ('three_layer_half_reg', 'three_layer_convnet.initial_loss_reg0.5'),
 ]
 LINE = re.compile(r'^(\S+): (?:rel|abs)_error (\S+) ([<>=]+) (\S+)$', re.M)
 
 
-def run_beside(tmp_path, source, script):
+def run_beside(tmp_path, source, script, profile=PROFILE):
     """Run `script` with python in a folder holding `source` as the student's file and the course's helpers."""
-    with open(os.path.join(tmp_path, PROFILE.graded_file), 'wb') as f:
+    with open(os.path.join(tmp_path, profile.graded_file), 'wb') as f:
         f.write(source if isinstance(source, bytes) else source.encode())
-    write_shims(PROFILE.shims, str(tmp_path))
+    write_shims(profile.shims, str(tmp_path))
     with open(os.path.join(tmp_path, 'repro.py'), 'w') as f:
         f.write(script)
     done = subprocess.run([sys.executable, 'repro.py'], cwd=tmp_path, capture_output=True, text=True, timeout=300,
@@ -60,13 +63,17 @@ def test_snippet_prints_the_messages_error(tmp_path, bug_id, check_id):
         assert '%.1e' % check.error in [m.group(2) for m in failing]
 
 
-def test_every_snippet_passes_on_a_correct_file(tmp_path):
-    """All layer checks in one process: each snippet's comparisons pass on the course-correct file."""
-    specs = [s for s in PROFILE.checks if s.procedure in SUPPORTED and not s.advisory]
-    assert len(specs) > 30
+@pytest.mark.parametrize('name,source', [('eecs498', lambda: base_source('correct_vectorized')),
+                                         ('deep-vision-hw6', variants.hw6), ('sta9131', variants.sta9131)])
+def test_every_snippet_passes_on_a_correct_file(tmp_path, name, source):
+    """Every check with a reproducer, in one process: each snippet's comparisons pass on the course-correct file
+    (each course's own: 0.5 * reg and running_var starting at ones in STA9131)."""
+    profile = get_profile(name)
+    specs = [s for s in profile.checks if reproducer(s, profile) and not s.advisory]
+    assert len(specs) >= 39
     driver = ''.join('print("== %s")\nexec(compile(%r, %r, "exec"), {"__name__": "__main__"})\n'
-                     % (s.id, reproducer(s, PROFILE), s.id) for s in specs)
-    printed = run_beside(tmp_path, base_source('correct_vectorized'), driver)
+                     % (s.id, reproducer(s, profile), s.id) for s in specs)
+    printed = run_beside(tmp_path, source(), driver, profile)
     blocks = printed.split('== ')[1:]
     assert len(blocks) == len(specs)
     for block in blocks:
