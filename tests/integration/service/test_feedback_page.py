@@ -90,7 +90,7 @@ def test_since_last_upload_reproducer_and_long_messages(browser, site, tmp_path)
     shown = ERROR_LINE.search(message).group(0)                             # 'dx: rel_error 5.0e-01 > 1e-08'
     assert shown in printed, (shown, printed)
     expect(page.locator('tr[id="detail-conv_forward.s1_p0"]')).to_have_count(0)          # passed: none
-    expect(page.locator('tr[id="detail-kaiming_initializer.conv_xavier"] .repro')).to_have_count(0)  # no snippet
+    expect(page.locator('tr[id="detail-kaiming_initializer.conv_xavier"] pre.repro')).to_have_count(1)  # errored
 
     # a long message: a short row, the whole text at the table's full width below it
     long_row = page.locator('tr[id="check-kaiming_initializer.conv_xavier"]')
