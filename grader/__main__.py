@@ -38,7 +38,7 @@ def parse_args(argv):
     g.add_argument('--quiet', action='store_true', help='print only the totals')
     g.add_argument('--repro', metavar='CHECK_ID',
                    help='grade only this check, then print a Python snippet that reproduces it beside the file '
-                        '(Conv, MaxPool, BatchNorm, kaiming_initializer, ThreeLayerConvNet)')
+                        '(the layers, kaiming_initializer, the models\' loss and gradients)')
     c = sub.add_parser('catalog', help="print a profile's checks as a Markdown table")
     c.add_argument('--profile', default=DEFAULT_PROFILE, choices=sorted(PROFILES))
     return parser.parse_args(argv)
@@ -59,8 +59,8 @@ def main(argv=None):
             return 2
         snippet = reproducer_for(profile, args.repro)
         if not snippet:
-            print('error: check %s has no reproducer (Conv, MaxPool, BatchNorm, kaiming_initializer and '
-                  'ThreeLayerConvNet loss checks have one)' % args.repro, file=sys.stderr)
+            print('error: check %s has no reproducer (the layers, kaiming_initializer and the models\' loss '
+                  'and gradient checks have one)' % args.repro, file=sys.stderr)
             return 2
         args.only = [args.repro]
     if args.device == 'cuda':

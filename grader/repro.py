@@ -4,9 +4,9 @@ It rebuilds the check's inputs exactly as grader/scoring/inputs.py draws them (s
 generator calls), calls the student's functions as grader/runner/procedures.py does, and compares with values
 torch's own layers compute at run time (torch.nn.functional and autograd), using the course's rel_error. It holds
 no expected value and no line of reference/. Layer checks (Conv, MaxPool, BatchNorm, SpatialBatchNorm),
-kaiming_initializer (its sample's std against sqrt(gain / fan_in)) and ThreeLayerConvNet's loss and gradient
-checks (the student's own parameters through torch's layers); other checks get '' (DeepConvNet's parameters
-are matched by shape on the grader's side, the init checks judge statistics, training uses held-out data).
+kaiming_initializer (its sample's std against sqrt(gain / fan_in)) and the models' loss and gradient checks
+(the model's own parameters, named as the skeleton names them, through torch's layers); other checks get ''
+(init statistics, test mode after training, save/load round trips, training on held-out data).
 Pure: catalog data in, text out; the text holds only catalog data, never a student's.
 """
 SUPPORTED = ('conv', 'maxpool', 'batchnorm', 'kaiming', 'model')
@@ -36,7 +36,7 @@ def shape(t):
     return '(%s)' % ', '.join(str(d) for d in t.shape)
 
 
-def report(name, got, want, threshold):
+def report(name, got, want, threshold, metric='rel_error'):
     if not isinstance(got, torch.Tensor):
         print('%s is %s, not a tensor' % (name, type(got).__name__))
     elif tuple(got.shape) != tuple(want.shape):
@@ -44,8 +44,8 @@ def report(name, got, want, threshold):
     elif got.dtype != want.dtype:
         print('%s has dtype %s, expected %s' % (name, str(got.dtype)[6:], str(want.dtype)[6:]))
     else:
-        error = rel_error(got, want)
-        print('%s: rel_error %.1e %s %.0e' % (name, error, '<=' if error <= threshold else '>', threshold))
+        error = rel_error(got, want) if metric == 'rel_error' else (got.double() - want.double()).abs().max().item()
+        print('%s: %s %.1e %s %.0e' % (name, metric, error, '<=' if error <= threshold else '>', threshold))
 
 
 torch.manual_seed({seed})                 # the grader seeds torch and random before each check
@@ -184,18 +184,42 @@ def _kaiming(spec, t):
     ]
 
 
-THREE_LAYER = ('W1', 'b1', 'W2', 'b2', 'W3', 'b3')
+def _forward(spec):
+    """Lines computing `want` (the scores) from P, the model's own parameters, with torch's layers."""
+    init = spec.params['init']
+    if spec.params['cls'] == 'ThreeLayerConvNet':
+        return ["h = F.conv2d(X, P['W1'], P['b1'], padding=(P['W1'].shape[2] - 1) // 2)",
+                'h = F.max_pool2d(F.relu(h), 2, stride=2).flatten(1)',
+                "want = F.relu(h @ P['W2'] + P['b2']) @ P['W3'] + P['b3']"]
+    layers = len(init.get('num_filters', [8, 8, 8, 8, 8])) + 1
+    pools = list(init.get('max_pools', [0, 1, 2, 3, 4]))
+    bn = ('gamma', 'beta') if init.get('batchnorm') else ()
+    names = ['%s%d' % (n, k) for k in range(1, layers) for n in ('W', 'b') + bn] + ['W%d' % layers, 'b%d' % layers]
+    lines = ['for name in %r:' % (tuple(names),),
+             '    if name not in P:                # the grader matches other names by shape; this file does not',
+             "        raise SystemExit('this reproducer needs the skeleton\\'s parameter names: no %s in model.params'"
+             ' % name)',
+             'h = X',
+             'for k in range(1, %d):' % layers,
+             "    h = F.conv2d(h, P['W%d' % k], P['b%d' % k], padding=1)"]
+    if init.get('batchnorm'):
+        lines.append("    h = F.batch_norm(h, None, None, P['gamma%d' % k], P['beta%d' % k], training=True, eps=1e-5)")
+    lines += ['    h = F.relu(h)',
+              '    if k - 1 in %r:' % pools,
+              '        h = F.max_pool2d(h, 2, stride=2)',
+              "want = h.flatten(1) @ P['W%d'] + P['b%d']" % (layers, layers)]
+    return lines
 
 
-def _three_layer(spec, t, profile):
-    """ThreeLayerConvNet as the runner drives it (init, perturb, phases), against its own parameters run through
-    conv - relu - 2x2 max pool - linear - relu - linear and softmax cross-entropy plus reg * sum(W ** 2)."""
+def _model(spec, t, profile):
+    """A model check as the runner drives it (init, perturb, phases), against the model's own parameters run
+    through torch's layers, softmax cross-entropy and reg * sum(W ** 2)."""
     p = spec.params
     init = dict(p['init'])
     if 'input_dims' in init:
         init['input_dims'] = tuple(init['input_dims'])
     args = ''.join(', %s=%r' % (k, init[k]) for k in sorted(init))
-    lines = ["model = student.ThreeLayerConvNet(dtype=torch.float64, device='cpu'%s)" % args]
+    lines = ["model = student.%s(dtype=torch.float64, device='cpu'%s)" % (p['cls'], args)]
     if p.get('reg') is not None:
         lines.append('model.reg = %r' % p['reg'])
     if 'perturb' in p['phases']:
@@ -203,26 +227,26 @@ def _three_layer(spec, t, profile):
                   '    for value in model.params.values():',
                   '        if isinstance(value, torch.Tensor) and value.is_floating_point():',
                   '            value.add_(0.1 * torch.randn(value.shape, dtype=value.dtype).to(value.device))']
-    lines += ['P = {k: v.detach().clone().requires_grad_() for k, v in model.params.items()}',
-              "h = F.conv2d(X, P['W1'], P['b1'], padding=(P['W1'].shape[2] - 1) // 2)",
-              'h = F.max_pool2d(F.relu(h), 2, stride=2).flatten(1)',
-              "want = F.relu(h @ P['W2'] + P['b2']) @ P['W3'] + P['b3']"]
+    lines.append('P = {k: v.detach().clone().requires_grad_() for k, v in model.params.items()}')
+    lines += _forward(spec)
     for phase in p['phases']:
         if phase == 'scores' and 'scores' in t:
             lines += ['scores = model.loss(X)', "report('scores', scores, want.detach(), %r)" % t['scores']]
         elif phase == 'loss':
             reg = (p.get('reg') or 0.0) * profile.reg_scale
+            layers = 3 if p['cls'] == 'ThreeLayerConvNet' else len(init.get('num_filters', [8] * 5)) + 1
+            weights = tuple('W%d' % k for k in range(1, layers + 1))
             lines += ['loss, grads = model.loss(X, y)',
                       'loss = loss if isinstance(loss, torch.Tensor) else torch.full((), float(loss), '
                       'dtype=torch.float64)',
-                      "want_loss = F.cross_entropy(want, y) + %r * sum((P[n] ** 2).sum() for n in ('W1', 'W2', 'W3'))"
-                      % reg,
+                      'want_loss = F.cross_entropy(want, y) + %r * sum((P[n] ** 2).sum() for n in %r)' % (reg, weights),
                       "report('loss', loss, want_loss.detach(), %r)" % t['loss']]
-            names = [n for n in THREE_LAYER if 'grad.' + n in t]
-            if names:
+            grads = [o for o in spec.outputs if o.name.startswith('grad.')]
+            if grads:
                 lines.append('want_loss.backward()')
-                lines += ["report('grad.%s', grads.get('%s'), P['%s'].grad, %r)" % (n, n, n, t['grad.' + n])
-                          for n in names]
+                lines += ["report('%s', grads.get('%s'), P['%s'].grad, %r%s)"
+                          % (o.name, o.name[5:], o.name[5:], o.threshold,
+                             '' if o.metric == 'rel_error' else ', %r' % o.metric) for o in grads]
     return lines
 
 
@@ -230,8 +254,8 @@ def reproducer(spec, profile):
     """The snippet of one check (a CheckSpec of `profile`), or '' where the check has none."""
     if spec.procedure not in SUPPORTED or spec.visibility != 'visible':
         return ''
-    if spec.procedure == 'model' and (spec.params['cls'] != 'ThreeLayerConvNet' or 'init' in spec.params['phases']):
-        return ''
+    if spec.procedure == 'model' and not set(spec.params['phases']) <= {'perturb', 'scores', 'loss'}:
+        return ''                               # init statistics, or test mode after training steps
     t = _thresholds(spec)
     module = profile.graded_file[:-3] if profile.graded_file.endswith('.py') else profile.graded_file
     text = HEADER.format(check=spec.id, description=spec.description, file=profile.graded_file, module=module,
@@ -244,7 +268,7 @@ def reproducer(spec, profile):
     elif spec.procedure == 'kaiming':
         body += _kaiming(spec, t)
     elif spec.procedure == 'model':
-        body += _three_layer(spec, t, profile)
+        body += _model(spec, t, profile)
     else:
         body += _batchnorm(spec, t, profile)
     if 'x' in t:

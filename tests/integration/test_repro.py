@@ -30,6 +30,8 @@ CASES = [
     ('kaiming_conv_shape_swapped', 'kaiming_initializer.conv_xavier'),
     ('three_layer_w2_grad_missing_reg', 'three_layer_convnet.grads_reg0.5_nonsquare'),
     ('three_layer_half_reg', 'three_layer_convnet.initial_loss_reg0.5'),
+    ('deep_reg_on_all_params', 'deep_convnet.grads_reg3.14'),
+    ('deep_half_reg', 'deep_convnet_batchnorm.grads_reg3.14'),
 ]
 LINE = re.compile(r'^(\S+): (?:rel|abs)_error (\S+) ([<>=]+) (\S+)$', re.M)
 
@@ -70,7 +72,7 @@ def test_every_snippet_passes_on_a_correct_file(tmp_path, name, source):
     (each course's own: 0.5 * reg and running_var starting at ones in STA9131)."""
     profile = get_profile(name)
     specs = [s for s in profile.checks if reproducer(s, profile) and not s.advisory]
-    assert len(specs) >= 39
+    assert len(specs) >= 46
     driver = ''.join('print("== %s")\nexec(compile(%r, %r, "exec"), {"__name__": "__main__"})\n'
                      % (s.id, reproducer(s, profile), s.id) for s in specs)
     printed = run_beside(tmp_path, source(), driver, profile)
@@ -123,3 +125,16 @@ def test_cli_refuses_a_check_without_reproducer(tmp_path, check_id, reason):
     done = subprocess.run([PYTHON, '-m', 'grader', 'grade', str(path), '--repro', check_id], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and reason in done.stderr and 'Traceback' not in done.stderr, done.stderr
+
+
+def test_deep_snippet_says_when_the_parameter_names_differ(tmp_path):
+    """The grader matches other names by shape; the snippet names the first one it needs, without a traceback."""
+    script = reproducer_for(PROFILE, 'deep_convnet_batchnorm.grads_reg0')
+    with open(os.path.join(tmp_path, PROFILE.graded_file), 'wb') as f:
+        f.write(variants.deep_param_names('short'))
+    write_shims(PROFILE.shims, str(tmp_path))
+    (tmp_path / 'repro.py').write_text(script)
+    done = subprocess.run([sys.executable, 'repro.py'], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={'PATH': os.environ.get('PATH', ''), 'OMP_NUM_THREADS': '1'})
+    assert done.returncode == 1 and 'Traceback' not in done.stderr
+    assert "needs the skeleton's parameter names: no gamma1 in model.params" in done.stderr
