@@ -1,5 +1,5 @@
 """python -m grader grade PATH [PATH...] [--profile NAME] [--json OUT] [--gradescope OUT] [--device cpu|cuda]
-[--fork-server] ...; python -m grader catalog [--profile NAME] (the checks as a Markdown table)."""
+[--fork-server] [--repro CHECK_ID] ...; python -m grader catalog [--profile NAME] (the checks as a Markdown table)."""
 import argparse
 import json
 import sys
@@ -8,6 +8,7 @@ from .catalog import DEFAULT_PROFILE, PROFILES
 from .catalog.table import markdown
 from .engine import grade
 from .isolation.sandbox import SandboxConfig, SandboxUnavailable
+from .repro import reproducer_for
 from .scoring.datasets import DatasetError
 from .submission import SubmissionError, load_source
 from .text import one_line
@@ -35,6 +36,9 @@ def parse_args(argv):
                    help='fork runners from one process that imported torch (strict sandbox, as root): '
                         'faster when grading many PATHs')
     g.add_argument('--quiet', action='store_true', help='print only the totals')
+    g.add_argument('--repro', metavar='CHECK_ID',
+                   help='grade only this check, then print a Python snippet that reproduces it beside the file '
+                        '(the layers, kaiming_initializer, the models\' loss and gradients)')
     c = sub.add_parser('catalog', help="print a profile's checks as a Markdown table")
     c.add_argument('--profile', default=DEFAULT_PROFILE, choices=sorted(PROFILES))
     return parser.parse_args(argv)
@@ -46,6 +50,19 @@ def main(argv=None):
     if args.command == 'catalog':
         sys.stdout.write(markdown(profile))
         return 0
+    snippet = ''
+    if args.repro:
+        known = {spec.id for spec in profile.checks + profile.cifar_checks}
+        if args.repro not in known:
+            print('error: no check %s in profile %s (python -m grader catalog lists them)'
+                  % (one_line(args.repro, 120), profile.name), file=sys.stderr)
+            return 2
+        snippet = reproducer_for(profile, args.repro)
+        if not snippet:
+            print('error: check %s has no reproducer (the layers, kaiming_initializer and the models\' loss '
+                  'and gradient checks have one)' % args.repro, file=sys.stderr)
+            return 2
+        args.only = [args.repro]
     if args.device == 'cuda':
         import torch
         if not torch.cuda.is_available():
@@ -69,6 +86,8 @@ def main(argv=None):
         if len(sources) > 1:
             print('== %s' % one_line(path))
         print(report.table().splitlines()[-1] if args.quiet else report.table())
+        if snippet:
+            print('\n# ---- reproducer: save what follows as repro.py beside your file and run it ----\n' + snippet)
     try:
         if args.json:
             data = [r.to_dict() for r in reports]

@@ -20,6 +20,17 @@ class CheckPublic(BaseModel):
     description: str = ''
     metric: str = ''
     hidden: bool = False
+    reproducer: str = ''          # a Python snippet rebuilding a failed check's inputs (grader/repro.py)
+
+
+class SinceLastPublic(BaseModel):
+    """What changed since the owner's previous graded submission (app/reports/changes.py)."""
+    previous_id: int
+    previous_score: Optional[float]
+    score_delta: Optional[float]
+    fixed: list[str] = []
+    broken: list[str] = []
+    hidden: bool = False
 
 
 class SubmissionPublic(BaseModel):
@@ -36,6 +47,7 @@ class SubmissionPublic(BaseModel):
     started_at: Optional[datetime]
     finished_at: Optional[datetime]
     checks: list[CheckPublic] = []
+    since_last: Optional[SinceLastPublic] = None
 
 
 class SubmissionList(BaseModel):
@@ -43,16 +55,20 @@ class SubmissionList(BaseModel):
     count: int
 
 
-def submission_public(sub, assignment, terms, instructor):
-    """A submission row as the API shows it (terms: app.courses.terms, the owner's)."""
+def submission_public(sub, assignment, terms, instructor, since_last=None, reproducers=None):
+    """A submission row as the API shows it (terms: app.courses.terms, the owner's; since_last:
+    app.reports.changes.Changes; reproducers: {check id: snippet}, app.reports.feedback.reproducers)."""
     hide = details_hidden(assignment, terms, instructor)
+    reproducers = {} if hide else (reproducers or {})
     checks = [CheckPublic(id=c.check_id, component=c.component, status='hidden' if hide else c.status,
                           score=None if hide else c.score, max_score=c.max_score,
                           error=None if hide else c.error, threshold=None if hide else c.threshold,
                           message=None if hide else c.message, output=None if hide else c.output,
-                          description=c.description, metric=c.metric, hidden=hide)
+                          description=c.description, metric=c.metric, hidden=hide,
+                          reproducer=reproducers.get(c.check_id, ''))
               for c in sub.checks]
     return SubmissionPublic(id=sub.id, assignment=assignment.slug, status=sub.status, score=sub.score,
                             max_score=sub.max_score, grader_version=sub.grader_version, attempts=sub.attempts,
                             late=sub.late, error=sub.error, requested_at=sub.requested_at,
-                            started_at=sub.started_at, finished_at=sub.finished_at, checks=checks)
+                            started_at=sub.started_at, finished_at=sub.finished_at, checks=checks,
+                            since_last=SinceLastPublic(**vars(since_last)) if since_last else None)

@@ -16,7 +16,8 @@ from app.grading.submit import accept, admit
 from app.http.deps import CurrentUser, SessionDep
 from app.http.forms import read_upload
 from app.reports import similarity_store
-from app.reports.feedback import details_hidden, gradescope_json
+from app.reports.changes import since_last
+from app.reports.feedback import details_hidden, gradescope_json, reproducers
 
 router = APIRouter(tags=['submissions'])
 UPLOAD_BODY = {'requestBody': {'required': True, 'content': {'multipart/form-data': {'schema': {
@@ -45,8 +46,11 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
 @router.get('/submissions/{submission_id}', response_model=SubmissionPublic)
 def read(submission_id: int, session: SessionDep, user: CurrentUser):
     sub, assignment = readable_submission(session, user, submission_id)
-    return submission_public(sub, assignment, terms_for(session, assignment, sub.owner_id),
-                  is_instructor(session, user, assignment.course_id))
+    terms = terms_for(session, assignment, sub.owner_id)
+    instructor = is_instructor(session, user, assignment.course_id)
+    hide = details_hidden(assignment, terms, instructor)
+    return submission_public(sub, assignment, terms, instructor, since_last=since_last(session, sub, hide),
+                             reproducers=reproducers(sub, assignment, hide))
 
 
 @router.get('/submissions/{submission_id}/gradescope')

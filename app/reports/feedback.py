@@ -1,8 +1,10 @@
 """What a graded submission shows: check details hidden until the owner's due date where asked, Gradescope's
-results.json."""
+results.json, a reproducer per failed check."""
 from datetime import datetime, timezone
 
 from app.core.db import aware
+from grader.catalog import PROFILES
+from grader.repro import reproducer_for
 from grader.report import CheckResult, Report
 
 
@@ -22,3 +24,21 @@ def gradescope_json(sub, assignment):
     took = (aware(sub.finished_at) - aware(sub.started_at)).total_seconds() if sub.started_at else 0.0
     return Report(profile=assignment.profile, checks=checks, grader_version=sub.grader_version or '',
                   submission_error=sub.error or '', duration_s=took).to_gradescope()
+
+
+REPRODUCED = ('failed', 'error')
+NOT_RUN = 'not run:'           # the file did not import: one error above, no reproducer per check
+
+
+def reproducers(sub, assignment, hidden):
+    """{check id: snippet} of the failed checks whose details the viewer sees (grader/repro.py; '' skipped)."""
+    profile = PROFILES.get(assignment.profile)
+    if hidden or profile is None:
+        return {}
+    out = {}
+    for c in sub.checks:
+        if c.status in REPRODUCED and c.visibility == 'visible' and NOT_RUN not in (c.message or ''):
+            snippet = reproducer_for(profile, c.check_id)
+            if snippet:
+                out[c.check_id] = snippet
+    return out

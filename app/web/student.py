@@ -23,7 +23,8 @@ from app.http.deps import COOKIE, SessionDep
 from app.http.errors import status_of
 from app.http.forms import read_upload
 from app.reports import similarity_store
-from app.reports.feedback import details_hidden
+from app.reports.changes import since_last
+from app.reports.feedback import details_hidden, reproducers
 from app.reports.leaderboard import pseudonym, standings
 from grader.catalog import PROFILES
 
@@ -155,9 +156,11 @@ def submission_page(submission_id: int, request: Request, session: SessionDep):
         groups.setdefault(c.component, []).append(c)
     owner = sub.owner_id == user.id
     terms = terms_for(session, assignment, sub.owner_id)
+    hidden = details_hidden(assignment, terms, instructor)
     return render(request, 'submission.html', user, sub=sub, assignment=assignment, instructor=instructor,
-                  owner=owner, groups=groups, terms=terms, hidden=details_hidden(assignment, terms, instructor),
-                  owner_email=None if owner else session.get(User, sub.owner_id).email)
+                  owner=owner, groups=groups, terms=terms, hidden=hidden,
+                  owner_email=None if owner else session.get(User, sub.owner_id).email,
+                  changes=since_last(session, sub, hidden), repros=reproducers(sub, assignment, hidden))
 
 
 @router.get('/assignments/{slug}/leaderboard')
