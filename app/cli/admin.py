@@ -8,6 +8,7 @@
   set-skeleton ASSIGNMENT FILE | --remove      the course's handout, kept if the profile serves its imports
   list                                         courses, their assignments and member counts
   migrate-storage --from-dir PATH              copy a storage folder's files into AG_STORAGE (sha256 checked)
+  lti-register | lti-link-course | lti-list | lti-rotate-keys   LMS platforms (app/cli/lti_admin.py)
 Runs against AG_DATABASE_URL (migrated). Standard output holds only data (new passwords as e-mail,password
 lines; the listing); what was done goes to standard error. Exit status 2 with a message for anything refused.
 """
@@ -20,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.accounts import passwords
+from app.cli import lti_admin
 from app.core.config import get_settings
 from app.core.db import aware, make_engine, make_sessionmaker, utc_text
 from app.core.models import Assignment, Course, Membership, User
@@ -64,6 +66,7 @@ def parse_args(argv):
     sub.add_parser('list', help='courses, assignments and member counts')
     p = sub.add_parser('migrate-storage', help='copy the files of a storage folder into the configured storage')
     p.add_argument('--from-dir', required=True, metavar='PATH', help='the old AG_STORAGE_DIR (ab/abcd... files)')
+    lti_admin.add_parsers(sub)
     return parser.parse_args(argv)
 
 
@@ -230,7 +233,7 @@ def migrate_storage(session, args, out, note):
 
 COMMANDS = {'add-user': add_user, 'set-password': set_password, 'add-course': add_course,
             'add-assignment': add_assignment, 'enrol': enrol, 'set-skeleton': set_skeleton, 'list': list_all,
-            'migrate-storage': migrate_storage}
+            'migrate-storage': migrate_storage, **lti_admin.COMMANDS}
 
 
 def main(argv=None, out=None, err=None, database_url=None):
@@ -240,7 +243,7 @@ def main(argv=None, out=None, err=None, database_url=None):
     try:
         with make_sessionmaker(engine)() as session:
             COMMANDS[args.command](session, args, out or sys.stdout, lambda line: err.write(line + '\n'))
-    except Refused as exc:
+    except (Refused, lti_admin.Refused) as exc:
         err.write('error: %s\n' % exc)
         return 2
     finally:
