@@ -51,14 +51,14 @@ def parse(body, url=''):
 class KeyCache:
     """kid -> JWK per JWKS URL, fresh for FRESH_S; one per process (app.state.lti_keys)."""
 
-    def __init__(self, fetch=fetch):
-        self._fetch = fetch
+    def __init__(self, fetch=fetch, clock=time.monotonic):
+        self._fetch, self._clock = fetch, clock
         self._sets = {}              # url -> (fetched at (monotonic), {kid: jwk})
         self._lock = threading.Lock()
 
     def key(self, url, kid):
         """The platform's JWK with this kid, else LaunchRefused."""
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             fetched, keys = self._sets.get(url, (None, {}))
         stale = fetched is None or now - fetched > FRESH_S

@@ -70,10 +70,15 @@ def finish(session, form, cookies, key_cache, now=None):
     assignment = _assignment(session, platform, context, launch)
     context.title = launch.context_title or context.title
     context.memberships_url = launch.memberships_url or context.memberships_url
-    _record_link(session, platform, context, launch)
-    user = accounts.account(session, platform, launch)
-    accounts.join(session, user, context.course_id, role)
-    session.commit()
+    try:
+        _record_link(session, platform, context, launch)
+        user = accounts.account(session, platform, launch)
+        accounts.join(session, user, context.course_id, role)
+        session.commit()
+    except IntegrityError:                 # another first launch of the same person or link at the same moment
+        session.rollback()
+        raise LaunchRefused('busy', 'two launches of yours arrived at once: launch again from your LMS',
+                            status_code=409)
     return user, '/assignments/%s' % assignment.slug if assignment else '/'
 
 

@@ -7,13 +7,14 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode, urlsplit
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from app.lti import registry
 from app.lti.errors import LaunchRefused
 from app.lti.tables import ID_MAX, URL_MAX, LtiLoginState
 
 STATE_LIFETIME = timedelta(minutes=10)
+MAX_PENDING = 20000         # logins in flight at once: anyone may start one, so their rows are bounded
 HINT_MAX = 4096
 PARAMS = ('iss', 'login_hint', 'target_link_uri', 'lti_message_hint', 'client_id', 'lti_deployment_id')
 
@@ -56,6 +57,9 @@ def start(session, params, tool_base, now=None):
         raise LaunchRefused('deployment', 'the deployment %r of %s is not registered with the grader'
                             % (kept['lti_deployment_id'], platform.issuer), status_code=403)
     session.execute(delete(LtiLoginState).where(LtiLoginState.expires_at < now))
+    if session.scalar(select(func.count()).select_from(LtiLoginState)) >= MAX_PENDING:
+        session.commit()
+        raise LaunchRefused('busy', 'too many launches are starting at once: try again in a minute', status_code=429)
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(LtiLoginState(state=state, nonce=nonce, platform_id=platform.id, expires_at=now + STATE_LIFETIME,
                               params={k: v for k, v in kept.items() if v}))
