@@ -7,5 +7,7 @@ jwks        the platforms' public keys, fetched with a timeout and a size limit,
 login       OIDC third-party login initiation: a state and a nonce, then off to the platform
 claims      an id_token checked: signature, iss, aud, azp, exp, iat, nonce, deployment, message (pure)
 roles       LMS roles to instructor / student
+accounts    the account of a platform's user (platform, sub), its course membership
+errors      LaunchRefused: the sentence shown on the refusal page
 launch      a launch carried out: state consumed, token checked, account linked, course joined, assignment found
 """
