@@ -51,7 +51,7 @@ def _text(claims, name, limit, required=True, what=None):
     return value
 
 
-def _decode(token, platform, key_for):
+def _decode(token, key_for):
     if not isinstance(token, str) or not token or len(token) > TOKEN_MAX_CHARS:
         raise LaunchRefused('token', 'the launch carries no id_token, or one longer than %d characters'
                             % TOKEN_MAX_CHARS)
@@ -77,7 +77,7 @@ def check(token, platform, key_for, nonce, deployment_ids, now=None):
 
     platform: has .issuer and .client_id; key_for(kid) -> the platform's JWK (dict); nonce: the one sent at
     login; deployment_ids: those registered for the platform; now: epoch seconds (tests)."""
-    key = _decode(token, platform, key_for)
+    key = _decode(token, key_for)
     now = time.time() if now is None else now
     try:
         claims = jwt.decode(token, key, algorithms=['RS256'], audience=platform.client_id, issuer=platform.issuer,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.models import Membership, User
-from app.lti.tables import LtiAccount, LtiLoginState
+from app.lti.tables import LtiAccount, LtiContext, LtiLoginState, LtiResourceLink
 from tests.helpers.lti import INSTRUCTOR, PlatformKey, launch_claims
 from tests.integration.service.helpers import admin, sessions
 
@@ -83,7 +83,10 @@ def test_a_launch_signs_in_and_opens_the_assignment(lms, service_env):
         'lms.example', '/auth', ['1'], [lms + '/lti/launch'], ['form_post'])
     assert 'SameSite=none' in r.headers['set-cookie'] and 'Secure' in r.headers['set-cookie']
     token = KEY.sign(launch_claims(ISS, CLIENT, nonce, sub='lms-user-1', **{
-        'https://purl.imsglobal.org/spec/lti/claim/custom': {'assignment': 'convnet'}}))
+        'https://purl.imsglobal.org/spec/lti/claim/custom': {'assignment': 'convnet'},
+        'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint': {'lineitem': 'https://lms.example/li/9'},
+        'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice': {
+            'context_memberships_url': 'https://lms.example/ctx-1/members', 'service_versions': ['2.0']}}))
     r = launch(lms, token, state, cookie)
     assert r.status_code == 200 and 'href="/assignments/convnet"' in r.text, r.text[-800:]
     session_cookie = r.cookies['ag_session']
@@ -94,6 +97,11 @@ def test_a_launch_signs_in_and_opens_the_assignment(lms, service_env):
         user = session.get(User, link.user_id)
         assert user.email.endswith('.lti.invalid') and user.name == 'Ada Lovelace'
         assert session.scalars(select(Membership.role).where(Membership.user_id == user.id)).all() == ['student']
+        link = session.scalars(select(LtiResourceLink)).one()              # what grade passback will need
+        context = session.get(LtiContext, link.context_id)
+        assert (link.resource_link_id, link.lineitem_url, link.assignment_id) == (
+            'link-1', 'https://lms.example/li/9', None)
+        assert (context.title, context.memberships_url) == ('Deep learning', 'https://lms.example/ctx-1/members')
     # the same person again, now an instructor in the LMS: the same account, the role follows the LMS
     r, state, nonce, cookie = login(lms)
     r = launch(lms, KEY.sign(launch_claims(ISS, CLIENT, nonce, sub='lms-user-1', roles=[INSTRUCTOR])), state, cookie)
