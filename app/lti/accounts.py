@@ -10,11 +10,12 @@ from app.core.models import Membership, User
 from app.courses import audit
 from app.lti.tables import LtiAccount
 
+LTI_DOMAIN = '.lti.invalid'
 NO_PASSWORD = '!lti'          # no argon2 hash: verify_password refuses every password
 
 
 def lti_email(platform, sub):
-    return 'lti-%s@platform-%d.lti.invalid' % (hashlib.sha256(sub.encode()).hexdigest()[:20], platform.id)
+    return 'lti-%s@platform-%d%s' % (hashlib.sha256(sub.encode()).hexdigest()[:20], platform.id, LTI_DOMAIN)
 
 
 def account(session, platform, launch):

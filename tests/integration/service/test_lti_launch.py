@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from app.core.models import Membership, User
+from app.core.models import AuditEvent, Membership, User
 from app.lti.tables import LtiAccount, LtiContext, LtiLoginState, LtiResourceLink
 from tests.helpers.lti import INSTRUCTOR, PlatformKey, launch_claims
 from tests.integration.service.helpers import admin, sessions
@@ -109,6 +109,10 @@ def test_a_launch_signs_in_and_opens_the_assignment(lms, service_env):
     with sessions(service_env)() as session:
         assert session.scalars(select(Membership.role).where(Membership.user_id == user.id)).all() == ['instructor']
         assert session.scalar(select(func.count()).select_from(LtiAccount)) == 1
+        events = session.execute(select(AuditEvent.action, AuditEvent.detail).where(
+            AuditEvent.subject_id == user.id).order_by(AuditEvent.id)).all()
+        assert [tuple(e) for e in events] == [('account created', 'LTI launch from https://lms.example'),
+                                              ('enrolled by LTI', 'student'), ('enrolled by LTI', 'instructor')]
 
 
 def refused(r, status, words):
