@@ -157,6 +157,8 @@ def test_replays_and_other_browsers_are_refused(lms, service_env):
 
 
 def test_bad_login_requests_are_refused(lms):
+    posted = httpx.post(lms + '/lti/login', data=dict(iss=ISS, login_hint='u-1', target_link_uri=lms + '/lti/launch'))
+    assert posted.status_code == 302 and 'state=' in posted.headers['location']    # POST works too (no client id)
     r = login(lms, iss='https://unknown.example')[0]
     assert r.status_code == 403 and 'no platform https://unknown.example with client id client-7 is registered' in r.text
     r = login(lms, target_link_uri='https://elsewhere.example/x')[0]
