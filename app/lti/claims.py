@@ -3,6 +3,7 @@
 Checked: RS256 signature with the platform's key named by kid, iss, aud (the client id) and azp, exp and iat
 (with LEEWAY_S; iat at most MAX_AGE_S old), the nonce the login sent, the deployment id among those registered,
 the LTI version and message type, and the size and type of every claim kept."""
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -35,7 +36,6 @@ class Launch:
     context_id: str
     context_title: str
     resource_link_id: str
-    expires_at: float
     custom: dict = field(default_factory=dict)
     lineitem_url: str = ''
     memberships_url: str = ''
@@ -99,8 +99,8 @@ def check(token, platform, key_for, nonce, deployment_ids, now=None):
 
 def _times(claims, now):
     exp, iat = claims['exp'], claims['iat']
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (exp, iat)):
-        raise LaunchRefused('claims', 'the id_token\'s exp and iat are not numbers')
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (exp, iat)):
+        raise LaunchRefused('claims', 'the id_token\'s exp and iat are not finite numbers')
     if exp < now - LEEWAY_S:
         raise LaunchRefused('expired', 'this launch expired %d s ago: launch again from your course'
                             % int(now - exp), status_code=401)
@@ -145,7 +145,7 @@ def _launch(claims, platform, nonce, deployment_ids, now):
                   context_id=_text(context, 'id', ID_MAX, what='course id (context id)'),
                   context_title=str(context.get('title') or '')[:200],
                   resource_link_id=_text(link, 'id', ID_MAX, what='link id (resource_link id)'),
-                  expires_at=float(claims['exp']), custom=_custom(claims.get(LTI + 'custom')),
+                  custom=_custom(claims.get(LTI + 'custom')),
                   lineitem_url=_url(claims.get(AGS), 'lineitem'),
                   memberships_url=_url(claims.get(NRPS), 'context_memberships_url'))
 

@@ -1,7 +1,7 @@
 """A launch (/lti/launch) carried out: the login's state consumed and matched with this browser's cookie, the
 id_token checked (app.lti.claims), its nonce stored once, the account linked, the course joined with the LMS's
 role, and the assignment the link opens found. Nothing is changed unless every check passes."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -52,7 +52,8 @@ def finish(session, form, cookies, key_cache, now=None):
     platform = session.get(LtiPlatform, row.platform_id)
     launch = claims.check(form.get('id_token'), platform, lambda kid: key_cache.key(platform.jwks_url, kid),
                           row.nonce, registry.deployment_ids(session, platform), now.timestamp())
-    expiry = datetime.fromtimestamp(launch.expires_at + claims.LEEWAY_S, timezone.utc)
+    # a token is refused once its iat is MAX_AGE_S old, whatever its exp says: its nonce is kept that long
+    expiry = now + timedelta(seconds=claims.MAX_AGE_S + 2 * claims.LEEWAY_S)
     if not remember_nonce(session, platform.id, row.nonce, expiry, now):
         raise LaunchRefused('nonce', 'this launch was already used: launch the assignment again from your LMS')
     role = roles.course_role(launch.roles)

@@ -74,6 +74,12 @@ def test_expired_old_and_future_tokens_are_refused():
     assert run(KEY.sign(launch_claims(ISS, CLIENT, 'n-1', now=NOW - 330))).sub == 'user-1'   # within the leeway
 
 
+@pytest.mark.parametrize('times', [dict(exp=float('nan')), dict(iat=float('nan')), dict(exp=float('inf')),
+                                   dict(exp='2099-01-01'), dict(iat=True)])
+def test_times_that_are_not_finite_numbers_are_refused(times):
+    assert refused(KEY.sign(launch_claims(ISS, CLIENT, 'n-1', **times))).kind == 'claims'
+
+
 def test_another_logins_nonce_and_unknown_deployments_are_refused():
     assert refused(KEY.sign(launch_claims(ISS, CLIENT, 'n-2'))).kind == 'nonce'
     error = refused(KEY.sign(launch_claims(ISS, CLIENT, 'n-1', deployment='dep-9')))
