@@ -10,6 +10,7 @@
   migrate-storage --from-dir PATH              copy a storage folder's files into AG_STORAGE (sha256 checked)
   import-archive COURSE ZIP --label L          past years' or public solutions (.py files) for the similarity
                                                report; the course's reports are then recomputed by a worker
+  lti-register | lti-link-course | lti-list | lti-rotate-keys   LMS platforms (app/cli/lti_admin.py)
 Runs against AG_DATABASE_URL (migrated). Standard output holds only data (new passwords as e-mail,password
 lines; the listing); what was done goes to standard error. Exit status 2 with a message for anything refused.
 """
@@ -22,6 +23,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.accounts import passwords
+from app.cli import lti_admin
 from app.core.config import get_settings
 from app.core.db import aware, make_engine, make_sessionmaker, utc_text
 from app.core.errors import DomainError
@@ -73,6 +75,7 @@ def parse_args(argv):
     p.add_argument('course')
     p.add_argument('zip', help='a zip of .py files (past years\' submissions, solutions found online)')
     p.add_argument('--label', required=True, help='where the files come from, e.g. "EECS 498 fall 2025"')
+    lti_admin.add_parsers(sub)
     return parser.parse_args(argv)
 
 
@@ -263,7 +266,7 @@ def import_archive(session, args, out, note):
 
 COMMANDS = {'add-user': add_user, 'set-password': set_password, 'add-course': add_course,
             'add-assignment': add_assignment, 'enrol': enrol, 'set-skeleton': set_skeleton, 'list': list_all,
-            'migrate-storage': migrate_storage, 'import-archive': import_archive}
+            'migrate-storage': migrate_storage, 'import-archive': import_archive, **lti_admin.COMMANDS}
 
 
 def main(argv=None, out=None, err=None, database_url=None):
@@ -273,7 +276,7 @@ def main(argv=None, out=None, err=None, database_url=None):
     try:
         with make_sessionmaker(engine)() as session:
             COMMANDS[args.command](session, args, out or sys.stdout, lambda line: err.write(line + '\n'))
-    except Refused as exc:
+    except (Refused, lti_admin.Refused) as exc:
         err.write('error: %s\n' % exc)
         return 2
     finally:

@@ -7,6 +7,7 @@ from fastapi.templating import Jinja2Templates
 from app.accounts.access import find_assignment, require_instructor
 from app.core.db import aware, utc_text
 from app.http.deps import COOKIE, csrf_token, user_for_token
+from app.lti.accounts import LTI_DOMAIN
 from grader.components import COMPONENT_NAMES
 from grader.report import notation
 
@@ -37,7 +38,13 @@ def without_prefix(message, description):
 
 
 templates.env.filters.update(when=when, points=points, local_input=local_input, without_prefix=without_prefix)
-templates.env.globals.update(component_name=lambda c: COMPONENT_NAMES.get(c, c), notation=notation)
+def shown_as(user):
+    """How the header names the signed-in account: its e-mail, or the LMS's name for an account made by an LTI
+    launch (its address under .invalid means nothing to its holder)."""
+    return user.name if user.email.endswith(LTI_DOMAIN) and user.name else user.email
+
+
+templates.env.globals.update(component_name=lambda c: COMPONENT_NAMES.get(c, c), notation=notation, shown_as=shown_as)
 
 
 def page_user(request, session):

@@ -1,0 +1,121 @@
+"""A small LMS for the LTI tests: lti1p3platform's classes (a real LTI 1.3 platform implementation) behind a
+FastAPI app of ours, served by uvicorn in its own process on loopback.
+
+  GET /course?user=U            the course page of user U (login_hint), with its links to the grader
+  GET /course-framed?user=U     the same link shown inside an iframe
+  GET /launch?user=U&link=L     OIDC login initiation: the browser goes to the tool's login URL
+  GET /authorize                the platform's OIDC authorization endpoint: signs the id_token, auto-posts it
+  GET /jwks                     the platform's public key
+
+Environment: LMS_ISSUER, LMS_CLIENT_ID, LMS_DEPLOYMENT, LMS_TOOL (the tool's base URL)."""
+import html
+import os
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
+from lti1p3platform.message_launch import MessageLaunchAbstract
+from lti1p3platform.oidc_login import OIDCLoginAbstract
+from lti1p3platform.registration import Registration
+from starlette.responses import RedirectResponse
+
+LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'
+INSTRUCTOR = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor'
+USERS = {'student': ('lms-student-1', 'Sam Learner', [LEARNER]),
+         'teacher': ('lms-teacher-1', 'Tess Teacher', [INSTRUCTOR])}
+LINKS = {'link-1': ('Convolutional networks', {'assignment': 'convnet'})}
+CONTEXT = ('ctx-1', 'Deep learning 2027')
+
+
+class Platform(LTI1P3PlatformConfAbstract):
+    def init_platform_config(self, **settings):
+        self._registration = (Registration().set_iss(settings['issuer']).set_client_id(settings['client_id'])
+                              .set_deployment_id(settings['deployment'])
+                              .set_launch_url(settings['tool'] + '/lti/launch')
+                              .set_oidc_login_url(settings['tool'] + '/lti/login')
+                              .set_tool_key_set_url(settings['tool'] + '/lti/jwks')
+                              .set_platform_public_key(settings['public_pem'])
+                              .set_platform_private_key(settings['private_pem']))
+
+    def get_registration_by_params(self, **kwargs):
+        return self._registration
+
+
+class Login(OIDCLoginAbstract):
+    """FastAPI adapter of the library's login initiation: a plain redirect."""
+
+    def set_lti_message_hint(self, **kwargs):
+        self._lti_message_hint = kwargs['link']
+
+    def get_redirect(self, url):
+        return RedirectResponse(url, status_code=302)
+
+
+class Launch(MessageLaunchAbstract):
+    """FastAPI adapter of the library's launch: the authorization request's query, an auto-posting form."""
+
+    def get_preflight_response(self):
+        return dict(self._request.query_params)
+
+    def prepare_launch(self, preflight):
+        sub, name, roles = USERS[preflight['login_hint']]
+        title, custom = LINKS[preflight['lti_message_hint']]
+        self.set_user_data(sub, roles, full_name=name)
+        self.set_launch_context_claim(CONTEXT[0], context_title=CONTEXT[1])
+        self.set_resource_link_claim(preflight['lti_message_hint'], title=title)
+        self.set_custom_parameters_claim(custom)
+        self.set_launch_presentation_claim(document_target='window')
+
+    def render_launch_form(self, launch_data, **kwargs):
+        fields = ''.join('<input type="hidden" name="%s" value="%s">' % (k, html.escape(launch_data[k]))
+                         for k in ('id_token', 'state'))
+        return HTMLResponse('<!doctype html><title>Launching</title><form id="f" method="post" action="%s">%s'
+                            '</form><script>document.getElementById("f").submit()</script>'
+                            % (html.escape(launch_data['launch_url']), fields))
+
+
+def create_app(issuer, client_id, deployment, tool):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    settings = dict(issuer=issuer, client_id=client_id, deployment=deployment, tool=tool.rstrip('/'),
+                    private_pem=key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()).decode(),
+                    public_pem=key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode())
+    app = FastAPI()
+
+    @app.get('/course')
+    def course(user: str):
+        links = ''.join('<li><a href="/launch?user=%s&amp;link=%s">%s</a></li>' % (user, link, html.escape(title))
+                        for link, (title, _) in LINKS.items())
+        return HTMLResponse('<!doctype html><title>%s</title><h1>%s</h1><ul>%s</ul>' % (CONTEXT[1], CONTEXT[1], links))
+
+    @app.get('/course-framed')
+    def course_framed(user: str):
+        """The LMS showing the link inside its own page (an iframe), as LMSs do by default."""
+        return HTMLResponse('<!doctype html><title>%s</title><h1>%s</h1><iframe title="tool" width="800" height="500"'
+                            ' src="/launch?user=%s&amp;link=link-1"></iframe>' % (CONTEXT[1], CONTEXT[1], user))
+
+    @app.get('/launch')
+    def launch(request: Request, user: str, link: str):
+        login = Login(request, Platform(**settings))
+        login.set_lti_message_hint(link=link)
+        return login.initiate_login(user)
+
+    @app.get('/authorize')
+    def authorize(request: Request):
+        return Launch(request, Platform(**settings)).lti_launch()
+
+    @app.get('/jwks')
+    def jwks():
+        platform = Platform(**settings)
+        platform.get_registration()
+        return platform.get_jwks()
+
+    return app
+
+
+def app_from_env():
+    return create_app(os.environ['LMS_ISSUER'], os.environ['LMS_CLIENT_ID'], os.environ['LMS_DEPLOYMENT'],
+                      os.environ['LMS_TOOL'])
