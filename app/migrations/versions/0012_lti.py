@@ -1,15 +1,15 @@
 """LTI 1.3: platform registrations and deployments, the tool's keys, logins in flight, used nonces, linked
 accounts (platform, sub), LMS courses (contexts) and links (resource links)
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
