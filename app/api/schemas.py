@@ -36,6 +36,9 @@ class SubmissionPublic(BaseModel):
     started_at: Optional[datetime]
     finished_at: Optional[datetime]
     checks: list[CheckPublic] = []
+    pending: list[str] = []                  # while running: the components still to decide
+    queue_position: Optional[int] = None     # while queued (GET one): 1 is next to start
+    estimated_start_s: Optional[float] = None   # while queued: seconds until it should start (None: no history)
 
 
 class SubmissionList(BaseModel):
@@ -43,16 +46,22 @@ class SubmissionList(BaseModel):
     count: int
 
 
-def submission_public(sub, assignment, terms, instructor):
-    """A submission row as the API shows it (terms: app.courses.terms, the owner's)."""
+def submission_public(sub, assignment, terms, instructor, checks=None, wait=None):
+    """A submission row as the API shows it (terms: app.courses.terms, the owner's). checks: those to show
+    (app.grading.progress.shown_checks; default the final rows); wait: its app.grading.waiting.Wait."""
     hide = details_hidden(assignment, terms, instructor)
     checks = [CheckPublic(id=c.check_id, component=c.component, status='hidden' if hide else c.status,
                           score=None if hide else c.score, max_score=c.max_score,
                           error=None if hide else c.error, threshold=None if hide else c.threshold,
                           message=None if hide else c.message, output=None if hide else c.output,
                           description=c.description, metric=c.metric, hidden=hide)
-              for c in sub.checks]
-    return SubmissionPublic(id=sub.id, assignment=assignment.slug, status=sub.status, score=sub.score,
-                            max_score=sub.max_score, grader_version=sub.grader_version, attempts=sub.attempts,
+              for c in (sub.checks if checks is None else checks)]
+    running = sub.status == 'running'                 # an earlier grading's score never sits beside new checks
+    return SubmissionPublic(id=sub.id, assignment=assignment.slug, status=sub.status,
+                            score=None if running else sub.score, max_score=None if running else sub.max_score,
+                            grader_version=sub.grader_version, attempts=sub.attempts,
                             late=sub.late, error=sub.error, requested_at=sub.requested_at,
-                            started_at=sub.started_at, finished_at=sub.finished_at, checks=checks)
+                            started_at=sub.started_at, finished_at=sub.finished_at, checks=checks,
+                            pending=(sub.pending or []) if running else [],
+                            queue_position=wait.position if wait else None,
+                            estimated_start_s=wait.estimated_start_s if wait else None)

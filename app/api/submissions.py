@@ -11,7 +11,9 @@ from app.api.schemas import SubmissionList, SubmissionPublic, submission_public
 from app.core.models import Assignment, Submission
 from app.core.storage import open_storage
 from app.courses.terms import terms_for
+from app.grading.progress import shown_checks
 from app.grading.submit import accept, admit
+from app.grading.waiting import queue_wait
 from app.http.deps import CurrentUser, SessionDep
 from app.http.forms import read_upload
 from app.reports.feedback import details_hidden, gradescope_json
@@ -39,9 +41,12 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
 
 @router.get('/submissions/{submission_id}', response_model=SubmissionPublic)
 def read(submission_id: int, session: SessionDep, user: CurrentUser):
+    """While running: the checks decided so far and the components still to decide (`pending`); while queued:
+    `queue_position` and `estimated_start_s`."""
     sub, assignment = readable_submission(session, user, submission_id)
     return submission_public(sub, assignment, terms_for(session, assignment, sub.owner_id),
-                  is_instructor(session, user, assignment.course_id))
+                             is_instructor(session, user, assignment.course_id), shown_checks(session, sub),
+                             queue_wait(session, sub))
 
 
 @router.get('/submissions/{submission_id}/gradescope')
@@ -74,5 +79,6 @@ def mine(session: SessionDep, user: CurrentUser):
     assignments = {a.id: a for a in session.scalars(select(Assignment).where(
         Assignment.id.in_({s.assignment_id for s in rows})))}
     terms = {a.id: terms_for(session, a, user.id) for a in assignments.values()}
-    data = [submission_public(s, assignments[s.assignment_id], terms[s.assignment_id], False) for s in rows]
+    data = [submission_public(s, assignments[s.assignment_id], terms[s.assignment_id], False, shown_checks(session, s))
+            for s in rows]
     return SubmissionList(data=data, count=len(data))
