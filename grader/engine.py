@@ -346,10 +346,12 @@ def run_checks(session, specs, ctx, started, deadline, progress=None):
     """Every check in order -> [CheckResult]. Requests go ahead of the answers (up to SEND_AHEAD of them,
     while they fit in the command pipe), so the runner works through its queue while this side scores the
     answers it has; after a timeout or a crash the queue is sent again to a fresh runner.
-    progress(checks, pending): called each time a component's checks are all decided (see decided); what it
-    raises stops the grading."""
+    progress(checks, pending): called each time a component's checks are all decided (see decided), before more
+    checks are prepared; until its first call only the first component's checks go ahead (they are decided
+    sooner). What it raises stops the grading."""
     results, scoring, queue, prepared = [], None, collections.deque(), {}
     nxt = 0                                  # the next check to send
+    ahead_all = progress is None             # whether checks of later components may go ahead
     for i, spec in enumerate(specs):
         if not queue:
             left = deadline - time.monotonic()
@@ -364,8 +366,13 @@ def run_checks(session, specs, ctx, started, deadline, progress=None):
         else:
             sent = queue.popleft()
         runner = session.runner
+        if progress is not None and scoring is not None and specs[i - 1].component != spec.component:
+            results.append(scoring())           # a component decided: handed over before more is prepared
+            scoring, ahead_all = None, True
+            progress(*decided(session, specs, results))
         while (runner is not None and nxt < len(specs) and len(queue) < SEND_AHEAD
-               and deadline - time.monotonic() > specs[nxt].timeout_s + 1.0):
+               and deadline - time.monotonic() > specs[nxt].timeout_s + 1.0
+               and (ahead_all or specs[nxt].component == spec.component)):
             if nxt not in prepared:
                 prepared[nxt] = prepare(specs[nxt], ctx)
             if prepared[nxt][2][0] + 4096 > runner.room():
@@ -374,8 +381,6 @@ def run_checks(session, specs, ctx, started, deadline, progress=None):
             nxt += 1
         if scoring is not None:
             results.append(scoring())
-            if progress is not None and results[-1].component != spec.component:
-                progress(*decided(session, specs, results))
         scoring = receive_check(session, sent, ctx, deadline)
         if session.runner is not runner:       # stopped: what was queued is lost with it
             queue.clear()
