@@ -332,12 +332,26 @@ def evaluate(spec, reply, payload, sent, ctx, extra):
                        message=message, description=spec.description, visibility=spec.visibility, **extra)
 
 
-def run_checks(session, specs, ctx, started, deadline):
+def decided(session, specs, results):
+    """(the results so far as the report will have them (copies, charged-once rules applied to this prefix),
+    the components still to decide, in order)."""
+    partial = Report(profile='', checks=[replace(r) for r in results])
+    partial.submission_error = session.import_error
+    charges.settle(partial, specs[:len(results)], COMPONENT_NAMES)
+    pending = list(dict.fromkeys(spec.component for spec in specs[len(results):]))
+    return partial.checks, pending
+
+
+def run_checks(session, specs, ctx, started, deadline, progress=None):
     """Every check in order -> [CheckResult]. Requests go ahead of the answers (up to SEND_AHEAD of them,
     while they fit in the command pipe), so the runner works through its queue while this side scores the
-    answers it has; after a timeout or a crash the queue is sent again to a fresh runner."""
+    answers it has; after a timeout or a crash the queue is sent again to a fresh runner.
+    progress(checks, pending): called each time a component's checks are all decided (see decided), before more
+    checks are prepared; until its first call only the first component's checks go ahead (they are decided
+    sooner). What it raises stops the grading."""
     results, scoring, queue, prepared = [], None, collections.deque(), {}
     nxt = 0                                  # the next check to send
+    ahead_all = progress is None             # whether checks of later components may go ahead
     for i, spec in enumerate(specs):
         if not queue:
             left = deadline - time.monotonic()
@@ -352,8 +366,13 @@ def run_checks(session, specs, ctx, started, deadline):
         else:
             sent = queue.popleft()
         runner = session.runner
+        if progress is not None and scoring is not None and specs[i - 1].component != spec.component:
+            results.append(scoring())           # a component decided: handed over before more is prepared
+            scoring, ahead_all = None, True
+            progress(*decided(session, specs, results))
         while (runner is not None and nxt < len(specs) and len(queue) < SEND_AHEAD
-               and deadline - time.monotonic() > specs[nxt].timeout_s + 1.0):
+               and deadline - time.monotonic() > specs[nxt].timeout_s + 1.0
+               and (ahead_all or specs[nxt].component == spec.component)):
             if nxt not in prepared:
                 prepared[nxt] = prepare(specs[nxt], ctx)
             if prepared[nxt][2][0] + 4096 > runner.room():
@@ -390,7 +409,7 @@ def select_checks(profile, skip_slow=False, only=None, train_time_limit_s=None, 
 
 def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=SandboxConfig(),
           import_timeout_s=60.0, base_dir=None, train_time_limit_s=None, timeout_cap_s=None, pool=None,
-          cifar_dir=None, wall_bound=WallBound()):
+          cifar_dir=None, wall_bound=WallBound(), progress=None):
     """Grade one submission's source bytes with a profile -> Report.
 
     Timeouts (import_timeout_s, the checks', timeout_cap_s) count the runner's CPU seconds on a CPU device,
@@ -398,6 +417,8 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
 
     pool: a WarmPool of the same sandbox config and device, whose started runners skip the torch import.
     cifar_dir: a CIFAR-10 folder (cifar-10-batches-py or its parent) for the training checks; None: synthetic.
+    progress(checks, pending): each component's results as soon as they are decided (run_checks); the
+    report's own checks may still differ where a later component changes a charge.
     Raises SandboxUnavailable when the sandbox config demands what this machine lacks, DatasetError when
     cifar_dir cannot be read.
     """
@@ -422,7 +443,7 @@ def grade(source, profile, device='cpu', skip_slow=False, only=None, sandbox=San
     session = Session(files, device, plan_, import_timeout_s, runner, wall_bound, deadline)
     ctx = {'profile': profile, 'device': device, 'cifar_dir': cifar_dir}
     try:
-        report.checks = run_checks(session, specs, ctx, started, deadline)
+        report.checks = run_checks(session, specs, ctx, started, deadline, progress)
     finally:
         teardown.retire(session.take_runners(), files)       # killed now; the report need not wait for the rest
     report.submission_error = one_line(session.import_error, 4 * MESSAGE_LIMIT)

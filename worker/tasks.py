@@ -24,6 +24,7 @@ from grader.scoring.datasets import DatasetError
 from grader.text import one_line, traceback_text
 
 from .celery_app import app
+from .progress import PartialWriter, Superseded
 
 log = logging.getLogger(__name__)
 _sessions = {}
@@ -141,12 +142,12 @@ def _unfetched(exc):
     return 'the uploaded file could not be fetched from storage: %s' % exc
 
 
-def _grade(settings, attempt, queue, source):
+def _grade(settings, attempt, queue, source, progress=None):
     device = _device(attempt.device, queue)
     return grade(source, get_profile(attempt.profile), device=device,
                  skip_slow=not attempt.training_checks, sandbox=sandbox_config(settings, device),
                  pool=warm_pool(settings), cifar_dir=settings.cifar_dir or None,
-                 train_time_limit_s=settings.train_time_limit_s)
+                 train_time_limit_s=settings.train_time_limit_s, progress=progress)
 
 
 @app.task(name=GRADE_TASK, bind=True, max_retries=10, acks_late=True)
@@ -182,8 +183,11 @@ def grade_submission(self, submission_id):
         message = _unfetched(unfetched)
         _persist(Session, lambda session: fail(session, submission_id, attempt, message))
         return 'error'
+    partial = PartialWriter(Session, submission_id, attempt.claim)
     try:
-        report = _grade(settings, attempt, _queue(self), source)
+        report = _grade(settings, attempt, _queue(self), source, partial)
+    except Superseded:                                 # a regrade or a newer attempt took the row
+        return 'superseded'
     except (SandboxUnavailable, DatasetError) as exc:  # ours, not the student's: retry, then say so
         if self.request.retries >= self.max_retries:
             what = 'grading sandbox' if isinstance(exc, SandboxUnavailable) else 'training data'
@@ -197,6 +201,8 @@ def grade_submission(self, submission_id):
         message = _internal_error(exc, 'grading submission %d' % submission_id)
         _persist(Session, lambda session: fail(session, submission_id, attempt, message))
         return 'error'
+    finally:
+        partial.close()
     try:
         saved = _persist(Session, lambda session: save(session, submission_id, attempt, report))
     except (OperationalError,) + SHUTDOWN:             # the database is gone: the sweeper sends the row again

@@ -48,6 +48,9 @@ class SubmissionPublic(BaseModel):
     finished_at: Optional[datetime]
     checks: list[CheckPublic] = []
     since_last: Optional[SinceLastPublic] = None
+    pending: list[str] = []                  # while running: the components still to decide
+    queue_position: Optional[int] = None     # while queued (GET one): 1 is next to start
+    estimated_start_s: Optional[float] = None   # while queued: seconds until it should start (None: no history)
 
 
 class SubmissionList(BaseModel):
@@ -55,9 +58,11 @@ class SubmissionList(BaseModel):
     count: int
 
 
-def submission_public(sub, assignment, terms, instructor, since_last=None, reproducers=None):
-    """A submission row as the API shows it (terms: app.courses.terms, the owner's; since_last:
-    app.reports.changes.Changes; reproducers: {check id: snippet}, app.reports.feedback.reproducers)."""
+def submission_public(sub, assignment, terms, instructor, checks=None, wait=None, since_last=None,
+                      reproducers=None):
+    """A submission row as the API shows it (terms: app.courses.terms, the owner's). checks: those to show
+    (app.grading.progress.shown_checks; default the final rows); wait: its app.grading.waiting.Wait; since_last:
+    app.reports.changes.Changes; reproducers: {check id: snippet}, app.reports.feedback.reproducers."""
     hide = details_hidden(assignment, terms, instructor)
     reproducers = {} if hide else (reproducers or {})
     checks = [CheckPublic(id=c.check_id, component=c.component, status='hidden' if hide else c.status,
@@ -66,9 +71,14 @@ def submission_public(sub, assignment, terms, instructor, since_last=None, repro
                           message=None if hide else c.message, output=None if hide else c.output,
                           description=c.description, metric=c.metric, hidden=hide,
                           reproducer=reproducers.get(c.check_id, ''))
-              for c in sub.checks]
-    return SubmissionPublic(id=sub.id, assignment=assignment.slug, status=sub.status, score=sub.score,
-                            max_score=sub.max_score, grader_version=sub.grader_version, attempts=sub.attempts,
+              for c in (sub.checks if checks is None else checks)]
+    running = sub.status == 'running'                 # an earlier grading's score never sits beside new checks
+    return SubmissionPublic(id=sub.id, assignment=assignment.slug, status=sub.status,
+                            score=None if running else sub.score, max_score=None if running else sub.max_score,
+                            grader_version=sub.grader_version, attempts=sub.attempts,
                             late=sub.late, error=sub.error, requested_at=sub.requested_at,
                             started_at=sub.started_at, finished_at=sub.finished_at, checks=checks,
+                            pending=(sub.pending or []) if running else [],
+                            queue_position=wait.position if wait else None,
+                            estimated_start_s=wait.estimated_start_s if wait else None,
                             since_last=SinceLastPublic(**vars(since_last)) if since_last else None)

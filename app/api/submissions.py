@@ -12,7 +12,9 @@ from app.api.schemas import SubmissionList, SubmissionPublic, submission_public
 from app.core.models import Assignment, Submission
 from app.core.storage import open_storage
 from app.courses.terms import terms_for
+from app.grading.progress import shown_checks
 from app.grading.submit import accept, admit
+from app.grading.waiting import queue_wait
 from app.http.deps import CurrentUser, SessionDep
 from app.http.forms import read_upload
 from app.reports import similarity_store
@@ -45,12 +47,16 @@ async def upload(slug: str, request: Request, session: SessionDep, user: Current
 
 @router.get('/submissions/{submission_id}', response_model=SubmissionPublic)
 def read(submission_id: int, session: SessionDep, user: CurrentUser):
+    """While running: the checks decided so far and the components still to decide (`pending`); while queued:
+    `queue_position` and `estimated_start_s`."""
     sub, assignment = readable_submission(session, user, submission_id)
     terms = terms_for(session, assignment, sub.owner_id)
     instructor = is_instructor(session, user, assignment.course_id)
     hide = details_hidden(assignment, terms, instructor)
-    return submission_public(sub, assignment, terms, instructor, since_last=since_last(session, sub, hide),
-                             reproducers=reproducers(sub, assignment, hide))
+    checks = shown_checks(session, sub)
+    return submission_public(sub, assignment, terms, instructor, checks, queue_wait(session, sub),
+                             since_last=since_last(session, sub, hide),
+                             reproducers=reproducers(checks, assignment, hide))
 
 
 @router.get('/submissions/{submission_id}/gradescope')
@@ -83,5 +89,6 @@ def mine(session: SessionDep, user: CurrentUser):
     assignments = {a.id: a for a in session.scalars(select(Assignment).where(
         Assignment.id.in_({s.assignment_id for s in rows})))}
     terms = {a.id: terms_for(session, a, user.id) for a in assignments.values()}
-    data = [submission_public(s, assignments[s.assignment_id], terms[s.assignment_id], False) for s in rows]
+    data = [submission_public(s, assignments[s.assignment_id], terms[s.assignment_id], False, shown_checks(session, s))
+            for s in rows]
     return SubmissionList(data=data, count=len(data))

@@ -2,7 +2,8 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ('student', 'instructor', 'admin')
@@ -116,6 +117,7 @@ class AuditEvent(Base):
 
 class Submission(Base):
     __tablename__ = 'submissions'
+    __table_args__ = (Index('ix_submissions_waiting', 'queue', 'status', 'enqueued_at'),)   # queue positions
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey('users.id'), index=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey('assignments.id'), index=True)
@@ -136,6 +138,7 @@ class Submission(Base):
     started_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     checks: Mapped[list['CheckRow']] = relationship(cascade='all, delete-orphan', order_by='CheckRow.id')
+    pending: Mapped[Optional[list]] = mapped_column(JSON)      # components still to decide while it runs
 
 
 class CheckRow(Base):
@@ -155,6 +158,27 @@ class CheckRow(Base):
     output: Mapped[str] = mapped_column(Text, default='')
     visibility: Mapped[str] = mapped_column(String(20), default='visible')
     description: Mapped[str] = mapped_column(Text, default='')     # the configuration checked
+    metric: Mapped[str] = mapped_column(String(20), default='')
+
+
+class PartialCheck(Base):
+    """A check decided while its submission still runs, tied to the attempt (claim) that decided it. Shown only
+    while that attempt holds the claim; the final report's CheckRows replace them (app.grading.progress)."""
+    __tablename__ = 'partial_checks'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey('submissions.id', ondelete='CASCADE'), index=True)
+    claim: Mapped[str] = mapped_column(String(32))
+    check_id: Mapped[str] = mapped_column(String(120))
+    component: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    error: Mapped[Optional[float]] = mapped_column(Float)
+    threshold: Mapped[Optional[float]] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text, default='')
+    output: Mapped[str] = mapped_column(Text, default='')
+    visibility: Mapped[str] = mapped_column(String(20), default='visible')
+    description: Mapped[str] = mapped_column(Text, default='')
     metric: Mapped[str] = mapped_column(String(20), default='')
 
 

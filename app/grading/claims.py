@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from app.core.models import Assignment, RegradeItem, RegradeRun, Submission
 from app.grading.persist import save_report
+from app.grading.progress import clear
 
 
 class Attempt:
@@ -32,12 +33,15 @@ def claim(session, submission_id, worker, max_attempts):
         sub.status, sub.claim = 'error', None
         sub.error = ('grading stopped after %d attempts that each lost their worker; an instructor can '
                      'regrade it' % sub.attempts)
-        sub.finished_at = datetime.now(timezone.utc)
+        sub.finished_at, sub.pending = datetime.now(timezone.utc), None
+        clear(session, submission_id)
         session.commit()
         return None
     assignment = session.get(Assignment, sub.assignment_id)
     sub.status, sub.attempts, sub.claim = 'running', sub.attempts + 1, uuid.uuid4().hex
     sub.started_at, sub.finished_at, sub.worker = datetime.now(timezone.utc), None, worker
+    sub.pending = None
+    clear(session, submission_id)                      # an abandoned attempt's partial rows
     session.commit()
     return Attempt(sub.claim, sub, assignment)
 
@@ -57,8 +61,9 @@ def fail(session, submission_id, attempt, message):
     sub = session.get(Submission, submission_id, with_for_update=True)
     if sub is None or sub.claim != attempt.claim:
         return False
-    sub.status, sub.claim, sub.error = 'error', None, message
+    sub.status, sub.claim, sub.error, sub.pending = 'error', None, message, None
     sub.finished_at = datetime.now(timezone.utc)
+    clear(session, submission_id)                      # never left to look like results
     session.commit()
     return True
 

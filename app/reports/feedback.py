@@ -30,13 +30,14 @@ REPRODUCED = ('failed', 'error')
 NOT_RUN = 'not run:'           # the file did not import: one error above, no reproducer per check
 
 
-def reproducers(sub, assignment, hidden):
-    """{check id: snippet} of the failed checks whose details the viewer sees (grader/repro.py; '' skipped)."""
+def reproducers(checks, assignment, hidden):
+    """{check id: snippet} of the failed checks (rows shown: final or decided so far) whose details the viewer
+    sees (grader/repro.py; '' skipped)."""
     profile = PROFILES.get(assignment.profile)
     if hidden or profile is None:
         return {}
     out = {}
-    for c in sub.checks:
+    for c in checks:
         if c.status in REPRODUCED and c.visibility == 'visible' and NOT_RUN not in (c.message or ''):
             snippet = reproducer_for(profile, c.check_id)
             if snippet:

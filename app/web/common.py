@@ -6,6 +6,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.accounts.access import find_assignment, require_instructor
 from app.core.db import aware, utc_text
+from app.core.throttle import describe_wait
 from app.http.deps import COOKIE, csrf_token, user_for_token
 from app.lti.accounts import LTI_DOMAIN
 from grader.components import COMPONENT_NAMES
@@ -37,13 +38,19 @@ def without_prefix(message, description):
     return message[len(lead):] if description and message.startswith(lead) else message
 
 
-templates.env.filters.update(when=when, points=points, local_input=local_input, without_prefix=without_prefix)
 def shown_as(user):
     """How the header names the signed-in account: its e-mail, or the LMS's name for an account made by an LTI
     launch (its address under .invalid means nothing to its holder)."""
     return user.name if user.email.endswith(LTI_DOMAIN) and user.name else user.email
 
 
+def seconds(value):
+    """An estimated wait as people read it: 'a moment', '40 s', '3 min'."""
+    return 'a moment' if value < 1 else describe_wait(value)
+
+
+templates.env.filters.update(when=when, points=points, local_input=local_input, without_prefix=without_prefix,
+                             seconds=seconds)
 templates.env.globals.update(component_name=lambda c: COMPONENT_NAMES.get(c, c), notation=notation, shown_as=shown_as)
 
 

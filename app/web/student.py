@@ -16,8 +16,10 @@ from app.core.models import ApiToken, Assignment, Course, Membership, Submission
 from app.core.service_keys import pseudonym_key
 from app.core.throttle import describe_wait
 from app.courses.terms import terms_for
+from app.grading.progress import shown_checks
 from app.grading.submit import accept, admit, closed, uploads_left
 from app.grading.uploads import ALLOWED_SUFFIXES
+from app.grading.waiting import queue_wait
 from app.http.bodylimit import BodyTooLarge
 from app.http.deps import COOKIE, SessionDep
 from app.http.errors import status_of
@@ -151,16 +153,17 @@ def submission_page(submission_id: int, request: Request, session: SessionDep):
     user = page_user(request, session)
     sub, assignment = readable_submission(session, user, submission_id)
     instructor = is_instructor(session, user, assignment.course_id)
+    checks = shown_checks(session, sub)              # while running: the running attempt's, decided so far
     groups = {}
-    for c in sub.checks:
+    for c in checks:
         groups.setdefault(c.component, []).append(c)
     owner = sub.owner_id == user.id
     terms = terms_for(session, assignment, sub.owner_id)
     hidden = details_hidden(assignment, terms, instructor)
     return render(request, 'submission.html', user, sub=sub, assignment=assignment, instructor=instructor,
-                  owner=owner, groups=groups, terms=terms, hidden=hidden,
+                  owner=owner, groups=groups, checks=checks, terms=terms, hidden=hidden, wait=queue_wait(session, sub),
                   owner_email=None if owner else session.get(User, sub.owner_id).email,
-                  changes=since_last(session, sub, hidden), repros=reproducers(sub, assignment, hidden))
+                  changes=since_last(session, sub, hidden), repros=reproducers(checks, assignment, hidden))
 
 
 @router.get('/assignments/{slug}/leaderboard')

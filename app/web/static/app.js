@@ -57,19 +57,49 @@
     });
   }
 
+  // While it waits or runs: the status from the API; when the queue place, the wait or the decided checks change,
+  // the page's own rendering of them (the server's template, fetched) replaces the shown one.
+  function swapLive(html) {
+    const fresh = new DOMParser().parseFromString(html, 'text/html');
+    ['wait', 'progress'].forEach((id) => {
+      const now = document.getElementById(id), next = fresh.getElementById(id);
+      if (now && next) now.textContent = next.textContent;
+      else if (now) now.remove();
+      else if (next) document.getElementById('live-lines').appendChild(next);
+    });
+    const results = document.getElementById('results'), next = fresh.getElementById('results');
+    if (results && next) {
+      const open = new Set(Array.from(results.querySelectorAll('details.component[open] h2'), (h) => h.textContent));
+      results.replaceChildren(...next.childNodes);
+      results.querySelectorAll('details.component h2').forEach((h) => {
+        if (open.has(h.textContent)) h.closest('details').open = true;
+      });
+    }
+  }
+
   const summary = document.getElementById('summary');
   if (summary && ['queued', 'running'].includes(summary.dataset.status)) {
-    let delay = 1000;
+    let delay = 500, seen = '';
     const status = document.getElementById('status');
     const poll = async () => {
       try {
         const r = await fetch(`/api/v1/submissions/${summary.dataset.id}`, {credentials: 'same-origin'});
         const data = await r.json();
+        if (data.status === 'graded' || data.status === 'error') { window.location.reload(); return; }
         if (data.status !== status.textContent) {
           status.textContent = data.status;
           status.className = `status ${data.status}`;
         }
-        if (data.status === 'graded' || data.status === 'error') { window.location.reload(); return; }
+        const wait = data.estimated_start_s === null ? -1 : Math.round(data.estimated_start_s / 5);
+        const state = JSON.stringify([data.status, data.checks.length, data.pending, data.queue_position, wait]);
+        if (state !== seen) {
+          const page = await fetch(window.location.pathname, {credentials: 'same-origin'});
+          if (page.ok) {
+            swapLive(await page.text());
+            if (data.status === 'running' && !seen.includes('"running"')) delay = 500;
+            seen = state;
+          }
+        }
       } catch (e) { /* a missed beat: try again */ }
       delay = Math.min(delay * 1.2, 4000);
       setTimeout(poll, delay);
