@@ -89,7 +89,7 @@ def timed(base, headers, indexes, clients, pgid):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--web-workers', type=int, default=0, help='uvicorn processes (0: the default setting)')
+    parser.add_argument('--web-workers', type=int, default=0, help='uvicorn processes (0: as app.cli.serve decides)')
     parser.add_argument('--clients', type=int, default=20)
     parser.add_argument('--single', type=int, default=40, help='uploads sent one after the other')
     parser.add_argument('--burst', type=int, default=160, help='uploads sent by --clients at once')
@@ -102,8 +102,9 @@ def main():
     with Session() as session:
         seed(session, 'bench')
     enrol(Session, args.single + args.burst, False)
+    from app.cli.serve import processes
     from app.core.config import Settings
-    web_workers = args.web_workers or Settings().web_workers
+    web_workers = args.web_workers or processes(Settings(database_url=url))
     procs, base = start_api(data, url, web_workers)
     try:
         with ThreadPoolExecutor(8) as pool:

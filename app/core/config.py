@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     s3_endpoint_url: str = ''
     storage_fetch_retries: int = 5        # a worker that cannot fetch an upload retries (1, 2, 4 ... s), then errors
     sandbox_mode: str = 'strict'
-    web_workers: int = 2                  # uvicorn processes of `python -m app.cli.serve` (each ~80 MiB, no torch)
+    web_workers: int = 0                  # uvicorn processes of app.cli.serve (~80 MiB each); 0: 1 on SQLite, else 2
     token_lifetime_s: int = 7 * 24 * 3600
     secret_key: str = ''                  # leaderboard pseudonyms; empty: a random key kept in SQL (service_keys)
     public_url: str = ''                  # the service's external base URL (LTI redirect_uri); empty: each request's

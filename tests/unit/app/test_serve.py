@@ -41,3 +41,11 @@ async def _nodelay_of_accepted(protocol_class):
 @pytest.mark.parametrize('protocol_class, expected', [(H11Protocol, 0), (NoDelayH11, 1)])
 def test_connections_on_uvicorns_worker_socket_send_without_nagle_only_with_our_protocol(protocol_class, expected):
     assert bool(asyncio.run(_nodelay_of_accepted(protocol_class))) == bool(expected)
+
+
+def test_one_web_process_on_sqlite_two_elsewhere_unless_set():
+    from app.cli.serve import processes
+    from app.core.config import Settings
+    assert processes(Settings(database_url='sqlite:///x.sqlite')) == 1
+    assert processes(Settings(database_url='postgresql+psycopg://u@h/db')) == 2
+    assert processes(Settings(database_url='sqlite:///x.sqlite', web_workers=3)) == 3
