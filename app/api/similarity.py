@@ -11,12 +11,12 @@ GET    /api/v1/assignments/{slug}/similarity            its progress and pairs (
 """
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from app.accounts.access import find_assignment, is_instructor, require_instructor
 from app.core.errors import NotAllowed, NotFound
 from app.core.models import Course
-from app.core.storage import open_storage
 from app.courses import archive_files
 from app.http.deps import CurrentUser, SessionDep
 from app.reports import similarity_store
@@ -36,16 +36,6 @@ def instructed_course(session, user, slug):
     return course
 
 
-def send_reports(request, session, assignments, full):
-    """Mark the reports queued, commit, then ask a worker for each (a broker that is down: the page's button or
-    the next upload sends it again)."""
-    for assignment in assignments:
-        similarity_store.mark_queued(session, assignment)
-    session.commit()
-    for assignment in assignments:
-        similarity_store.send(request.app.state.send_similarity, assignment.id, full)
-
-
 @router.post('/courses/{slug}/similarity-archive', status_code=201, openapi_extra=ARCHIVE_BODY)
 async def add_archive(slug: str, request: Request, session: SessionDep, user: CurrentUser):
     course = instructed_course(session, user, slug)
@@ -55,12 +45,10 @@ async def add_archive(slug: str, request: Request, session: SessionDep, user: Cu
     if upload is None or isinstance(upload, str):
         raise HTTPException(422, 'send the zip as the multipart field "file"')
     data = await upload.read(archive_files.MAX_ZIP_BYTES + 1)
-    files = archive_files.read_zip(upload.filename or 'the zip', data,
-                                   request.app.state.settings.upload_max_file_bytes)
-    added, there = archive_files.add(session, open_storage(request.app.state.settings, session), course,
-                                     label if isinstance(label, str) else '', files, user.id)
-    send_reports(request, session, similarity_store.assignments_of(session, course.id), True)
-    return JSONResponse({'added': added, 'already_there': there, 'files': len(files)}, status_code=201)
+    added, there, files = await run_in_threadpool(similarity_store.import_archive, session,
+                                                  request.app.state.settings, request.app.state.send_similarity,
+                                                  course, label, upload.filename, data, user.id)
+    return JSONResponse({'added': added, 'already_there': there, 'files': files}, status_code=201)
 
 
 def archive_public(row):
@@ -78,7 +66,8 @@ def list_archive(slug: str, session: SessionDep, user: CurrentUser):
 def delete_archive(slug: str, file_id: int, request: Request, session: SessionDep, user: CurrentUser):
     course = instructed_course(session, user, slug)
     archive_files.remove(session, course, file_id, user.id)
-    send_reports(request, session, similarity_store.assignments_of(session, course.id), False)
+    similarity_store.queue_reports(session, request.app.state.send_similarity,
+                                   similarity_store.assignments_of(session, course.id), False)
     return Response(status_code=204)
 
 
@@ -86,7 +75,7 @@ def delete_archive(slug: str, file_id: int, request: Request, session: SessionDe
 def start_report(slug: str, request: Request, session: SessionDep, user: CurrentUser):
     assignment = find_assignment(session, slug)
     require_instructor(session, user, assignment, 'run the similarity report')
-    send_reports(request, session, [assignment], True)
+    similarity_store.queue_reports(session, request.app.state.send_similarity, [assignment], True)
     return {'status': 'queued'}
 
 

@@ -246,19 +246,13 @@ def import_archive(session, args, out, note):
     try:
         with open(args.zip, 'rb') as f:
             data = f.read(archive_files.MAX_ZIP_BYTES + 1)
-        files = archive_files.read_zip(os.path.basename(args.zip), data, settings.upload_max_file_bytes)
-        added, there = archive_files.add(session, open_storage(settings, session), course, args.label, files)
+        added, there, _ = similarity_store.import_archive(session, settings, Sender(settings.broker_url).similarity,
+                                                          course, args.label, os.path.basename(args.zip), data)
     except OSError as exc:
         raise Refused('%s: %s' % (args.zip, exc.strerror or exc))
     except DomainError as exc:
         raise Refused(exc.message)
     assignments = similarity_store.assignments_of(session, course.id)
-    for assignment in assignments:
-        similarity_store.mark_queued(session, assignment)
-    session.commit()
-    sender = Sender(settings.broker_url)
-    for assignment in assignments:
-        similarity_store.send(sender.similarity, assignment.id, True)
     out.write('added %d, already there %d\n' % (added, there))
     note('%d file(s) labelled %s in the archive of %s; its %d assignment report(s) sent to a worker'
          % (added, archive_files.clean_label(args.label), course.slug, len(assignments)))

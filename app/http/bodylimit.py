@@ -15,7 +15,7 @@ from starlette.requests import Request
 from app.courses.archive_files import MAX_ZIP_BYTES as MAX_ARCHIVE_ZIP_BYTES
 
 UPLOAD_ROUTES = (re.compile(r'^/api/v1/assignments/[^/]+/submissions$'), re.compile(r'^/assignments/[^/]+/upload$'))
-ARCHIVE_ROUTE = re.compile(r'^/api/v1/courses/[^/]+/similarity-archive$')
+ARCHIVE_ROUTE = re.compile(r'^(/api/v1/courses/[^/]+/similarity-archive|/instructor/assignments/[^/]+/similarity/archive)$')
 MULTIPART_FRAMING = 64 * 1024
 CLOSE = {'Connection': 'close'}
 

@@ -18,7 +18,8 @@ from sqlalchemy import delete, func, select, update as sql_update
 from app.accounts.access import emails_of
 from app.core.models import ArchiveFile, Assignment, PrintHash, PrintSet, SimilarityMember, SimilarityPair, \
     SimilarityState, Submission
-from app.core.storage import INSERTS
+from app.core.storage import INSERTS, open_storage
+from app.courses import archive_files
 from app.reports import similarity
 
 log = logging.getLogger(__name__)
@@ -326,6 +327,27 @@ def send(sender, assignment_id, full=False):
         sender(assignment_id, full)
     except Exception as exc:
         log.warning('similarity report of assignment %d not sent (%s)', assignment_id, exc)
+
+
+def queue_reports(session, sender, assignments, full):
+    """Mark the reports queued, commit, then ask a worker for each (a broker that is down: the page's button or
+    the next upload sends it again)."""
+    for assignment in assignments:
+        mark_queued(session, assignment)
+    session.commit()
+    for assignment in assignments:
+        send(sender, assignment.id, full)
+
+
+def import_archive(session, settings, sender, course, label, filename, data, actor_id=None):
+    """Read a zip (hostile; CPU work: callers run it off the event loop), keep its files in the course's archive
+    and ask for each of its assignments' full report -> (added, already there, files in the zip). Invalid with the
+    reason for a bad zip or label."""
+    files = archive_files.read_zip(filename or 'the zip', data, settings.upload_max_file_bytes)
+    added, there = archive_files.add(session, open_storage(settings, session), course,
+                                     label if isinstance(label, str) else '', files, actor_id)
+    queue_reports(session, sender, assignments_of(session, course.id), True)
+    return added, there, len(files)
 
 
 def mark_queued(session, assignment):

@@ -142,3 +142,34 @@ def test_a_copy_of_an_archive_file_is_found_and_labelled(api, service_env, brows
     r = httpx.delete(url + '/%d' % source['id'], headers=teacher)
     assert r.status_code == 204 and httpx.get(url, headers=teacher).json()['count'] == 3
     assert report_done(api, teacher, pairs=0)['pairs'] == []
+
+
+def test_an_instructor_adds_archive_files_from_the_page(api, browser):
+    """The archive from the similarity page: a zip and a label added, a bad zip refused with its reason and
+    nothing stored, a student refused before the body is read."""
+    from playwright.sync_api import expect
+    teacher = token(api, 'instructor@example.com')
+    url = api + V1 + '/courses/demo/similarity-archive'
+    page = sign_in(browser, api, 'instructor@example.com', '/instructor/assignments/convnet/similarity')
+    expect(page.locator('#archive')).to_contain_text('Empty')
+    page.get_by_label('A zip of .py files').set_input_files(
+        files=[{'name': 'bad.zip', 'mimeType': 'application/zip', 'buffer': b'PK\x03\x04 not a zip'}])
+    page.get_by_label('Where they come from').fill('EECS 498 fall 2025')
+    page.get_by_role('button', name='Add to the archive').click()
+    expect(page.locator('#archive-error')).to_contain_text('not a readable zip')
+    assert httpx.get(url, headers=teacher).json()['count'] == 0
+    zipped = archive_zip([('2025/a/convolutional_networks.py', student(1)), ('2025/b/convolutional_networks.py',
+                                                                            student(2))])
+    page.get_by_label('A zip of .py files').set_input_files(
+        files=[{'name': 'past.zip', 'mimeType': 'application/zip', 'buffer': zipped}])
+    page.get_by_label('Where they come from').fill('EECS 498 fall 2025')
+    page.get_by_role('button', name='Add to the archive').click()
+    expect(page.locator('#archive-added')).to_contain_text('Added 2 file(s)')
+    expect(page.locator('#archive-labels')).to_contain_text('EECS 498 fall 2025: 2 file(s)')
+    shot(page, 'instructor-similarity-archive-form')
+    listed = httpx.get(url, headers=teacher).json()
+    assert listed['count'] == 2 and {f['label'] for f in listed['data']} == {'EECS 498 fall 2025'}
+    pupil, csrf = browser_like(api, 'student@example.com')
+    r = pupil.post('/instructor/assignments/convnet/similarity/archive', data={'csrf': csrf, 'label': 'x'},
+                   files={'file': ('a.zip', zipped)})
+    assert r.status_code == 403 and httpx.get(url, headers=teacher).json()['count'] == 2
