@@ -1,14 +1,13 @@
 """The similarity report over real HTTP, a real worker and in a browser: a renamed copy among independent files
 is listed, the two files open side by side with the copied lines marked; a copy of an archive file is found and
 labelled with its source; students get 403."""
-import io
 import re
 import time
-import zipfile
 
 import httpx
 import pytest
 
+from tests.helpers.zips import zip_of
 from tests.integration.service.helpers import V1, browser_like, sessions, shot, sign_in, token, upload
 from tests.unit.app.similarity_class import renamed, student
 
@@ -96,18 +95,10 @@ def test_a_huge_file_costs_the_compare_page_little(api, service_env):
     assert int(re.search(r'(\d+) more lines not shown', r.text).group(1)) > 1_990_000
 
 
-def archive_zip(members):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as zf:
-        for name, text in members:
-            zf.writestr(name, text)
-    return buf.getvalue()
-
-
 def test_a_copy_of_an_archive_file_is_found_and_labelled(api, service_env, browser, celery_worker):
     from playwright.sync_api import expect
     teacher, pupil = token(api, 'instructor@example.com'), token(api, 'student@example.com')
-    zipped = archive_zip([('2025/s%d/convolutional_networks.py' % i, student(100 + i)) for i in range(3)] +
+    zipped = zip_of([('2025/s%d/convolutional_networks.py' % i, student(100 + i)) for i in range(3)] +
                          [('github/someone/convolutional_networks.py', student(200)), ('README.md', 'notes')])
     url = api + V1 + '/courses/demo/similarity-archive'
     r = httpx.post(url, headers=pupil, files={'file': ('a.zip', zipped)}, data={'label': 'x'})
@@ -158,7 +149,7 @@ def test_an_instructor_adds_archive_files_from_the_page(api, browser):
     page.get_by_role('button', name='Add to the archive').click()
     expect(page.locator('#archive-error')).to_contain_text('not a readable zip')
     assert httpx.get(url, headers=teacher).json()['count'] == 0
-    zipped = archive_zip([('2025/a/convolutional_networks.py', student(1)), ('2025/b/convolutional_networks.py',
+    zipped = zip_of([('2025/a/convolutional_networks.py', student(1)), ('2025/b/convolutional_networks.py',
                                                                             student(2))])
     page.get_by_label('A zip of .py files').set_input_files(
         files=[{'name': 'past.zip', 'mimeType': 'application/zip', 'buffer': zipped}])

@@ -7,18 +7,11 @@ import pytest
 
 from app.core.errors import Invalid
 from app.courses.archive_files import MAX_MEMBERS, MAX_ZIP_BYTES, clean_label, read_zip
+from tests.helpers.zips import zip_of
 from tests.integration.service.crafted_zips import MIB, corrupt_stream, declare_size, directory_flood, \
     mark_encrypted, one_member, streamed_member
 
 MAX_FILE = 2 * MIB
-
-
-def zip_of(members):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members:
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def refused(data):

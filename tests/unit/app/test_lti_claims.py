@@ -1,5 +1,6 @@
 """app.lti.claims on id_tokens signed here: a valid launch is read; each forgery or mistake is refused, saying
 which check failed."""
+import sys
 import time
 from types import SimpleNamespace
 
@@ -13,10 +14,17 @@ from tests.helpers.lti import INSTRUCTOR, LEARNER, LTI, PlatformKey, launch_clai
 ISS, CLIENT = 'https://lms.example', 'client-7'
 PLATFORM = SimpleNamespace(issuer=ISS, client_id=CLIENT)
 KEY = PlatformKey('k1')
-NOW = time.time()
+NOW = time.time()                 # reset when each test starts (a test may run long after this module loads)
 
 
-def run(token, nonce='n-1', deployments=('dep-1',), keys=None, now=NOW):
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], 'NOW', time.time())
+
+
+def run(token, nonce='n-1', deployments=('dep-1',), keys=None, now=None):
+    """The claims of a launch checked at `now` (default: this test's start, as the tokens' default times)."""
+    now = NOW if now is None else now
     keys = keys or {KEY.kid: KEY.jwk}
 
     def key_for(kid):
