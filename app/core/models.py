@@ -141,12 +141,8 @@ class Submission(Base):
     pending: Mapped[Optional[list]] = mapped_column(JSON)      # components still to decide while it runs
 
 
-class CheckRow(Base):
-    """One check of a graded submission as stored (grader.report.CheckResult is the grader's own, in memory)."""
-    __tablename__ = 'check_results'
-    __table_args__ = (UniqueConstraint('submission_id', 'check_id'),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey('submissions.id', ondelete='CASCADE'), index=True)
+class CheckColumns:
+    """What a stored check holds (grader.report.CheckResult is the grader's own, in memory): final or partial."""
     check_id: Mapped[str] = mapped_column(String(120))
     component: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))
@@ -161,25 +157,21 @@ class CheckRow(Base):
     metric: Mapped[str] = mapped_column(String(20), default='')
 
 
-class PartialCheck(Base):
+class CheckRow(CheckColumns, Base):
+    """One check of a graded submission as stored."""
+    __tablename__ = 'check_results'
+    __table_args__ = (UniqueConstraint('submission_id', 'check_id'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey('submissions.id', ondelete='CASCADE'), index=True)
+
+
+class PartialCheck(CheckColumns, Base):
     """A check decided while its submission still runs, tied to the attempt (claim) that decided it. Shown only
     while that attempt holds the claim; the final report's CheckRows replace them (app.grading.progress)."""
     __tablename__ = 'partial_checks'
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey('submissions.id', ondelete='CASCADE'), index=True)
     claim: Mapped[str] = mapped_column(String(32))
-    check_id: Mapped[str] = mapped_column(String(120))
-    component: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20))
-    score: Mapped[float] = mapped_column(Float)
-    max_score: Mapped[float] = mapped_column(Float)
-    error: Mapped[Optional[float]] = mapped_column(Float)
-    threshold: Mapped[Optional[float]] = mapped_column(Float)
-    message: Mapped[str] = mapped_column(Text, default='')
-    output: Mapped[str] = mapped_column(Text, default='')
-    visibility: Mapped[str] = mapped_column(String(20), default='visible')
-    description: Mapped[str] = mapped_column(Text, default='')
-    metric: Mapped[str] = mapped_column(String(20), default='')
 
 
 class RegradeRun(Base):

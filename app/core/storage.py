@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
 from typing import Protocol
 
 from sqlalchemy import select
@@ -98,12 +99,23 @@ class DbStorage:
         return _verified(digest, bytes(data))
 
 
+_s3_clients, _s3_lock = {}, threading.Lock()
+
+
+def s3_client(endpoint_url):
+    """One boto3 client per endpoint and process (thread-safe; making one costs tens of ms and a connection pool)."""
+    with _s3_lock:
+        if endpoint_url not in _s3_clients:
+            import boto3
+            _s3_clients[endpoint_url] = boto3.client('s3', endpoint_url=endpoint_url)
+        return _s3_clients[endpoint_url]
+
+
 class S3Storage:
     """Objects <prefix><sha256> in a bucket of an S3-compatible store (boto3, imported when used)."""
 
     def __init__(self, bucket, prefix='', endpoint_url=None):
-        import boto3
-        self.client = boto3.client('s3', endpoint_url=endpoint_url or None)
+        self.client = s3_client(endpoint_url or None)
         self.bucket, self.prefix = bucket, prefix
 
     def _key(self, digest):

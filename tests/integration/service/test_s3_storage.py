@@ -37,6 +37,7 @@ def s3(tmp_path, monkeypatch):
     client = boto3.client('s3', endpoint_url=endpoint)
     client.create_bucket(Bucket='uploads')
     yield endpoint, client
+    client.close()
     proc.terminate()
     proc.wait(timeout=10)
 
