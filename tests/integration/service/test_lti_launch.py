@@ -2,9 +2,7 @@
 loopback and id_tokens signed here: a good launch signs in and opens the assignment; each tampered or misdirected
 launch gets a page that says why, and changes nothing."""
 import json
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -13,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.core.models import AuditEvent, Membership, User
 from app.lti.tables import LtiAccount, LtiContext, LtiLoginState, LtiResourceLink
+from tests.helpers.loopback import http_server
 from tests.helpers.lti import INSTRUCTOR, PlatformKey, launch_claims
 from tests.integration.service.helpers import admin, sessions
 
@@ -24,22 +23,8 @@ REFUSED = 'The launch from your LMS was refused'
 @pytest.fixture
 def jwks_url():
     """The platform's public keys, served by a small HTTP server on loopback (as the LMS serves them)."""
-    body = json.dumps({'keys': [KEY.jwk]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header('Content-Type', 'application/json')
-            self.send_header('Content-Length', str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-    server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield 'http://127.0.0.1:%d/jwks' % server.server_address[1]
-    server.shutdown()
+    with http_server({'/jwks': json.dumps({'keys': [KEY.jwk]}).encode()}) as base:
+        yield base + '/jwks'
 
 
 @pytest.fixture

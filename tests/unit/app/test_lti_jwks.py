@@ -1,40 +1,24 @@
 """app.lti.jwks against a real HTTP server on loopback: a platform's key set is read within a size limit and a
 timeout, cached, and fetched again for an unknown key id at most once per REFETCH_GAP_S."""
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from app.lti import jwks
 from app.lti.errors import LaunchRefused
+from tests.helpers.loopback import http_server
 
 KEYS = {'keys': [{'kty': 'RSA', 'kid': 'a', 'n': 'x', 'e': 'AQAB'}, {'kid': 7}, 'junk']}
 BODIES = {'/ok': json.dumps(KEYS).encode(), '/big': b'{"keys": [' + b' ' * (jwks.MAX_BYTES + 10) + b']}',
-          '/html': b'<html>', '/many': json.dumps({'keys': [{'kid': str(i)} for i in range(51)]}).encode()}
+          '/html': b'<html>', '/many': json.dumps({'keys': [{'kid': str(i)} for i in range(51)]}).encode(),
+          '/slow': b'{}'}
 
 
 @pytest.fixture(scope='module')
 def server():
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            if self.path == '/slow':
-                time.sleep(2)
-            body = BODIES.get(self.path, b'{}')
-            self.send_response(200 if self.path in BODIES or self.path == '/slow' else 404)
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):    # the client gave up (timeout, size limit)
-                pass
-
-        def log_message(self, *args):
-            pass
-    httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield 'http://127.0.0.1:%d' % httpd.server_address[1]
-    httpd.shutdown()
+    with http_server(BODIES, {'/slow': 2}) as base:
+        yield base
 
 
 def test_a_key_set_is_read_keeping_keys_with_a_kid(server):
