@@ -77,9 +77,10 @@ def start_stack(data, port, concurrency, pool, extra=None):
     raise SystemExit('the stack did not become ready in 120 s')
 
 
-def start_hosts(data, port, workers, database_url):
-    """The API, the sweeper and `workers` Celery workers (one grading each), every worker with folders of its own
-    -> (processes, base URL, database URL); migrated and seeded like make run."""
+def start_hosts(data, port, workers, database_url, web_workers=0):
+    """Redis, the API (web_workers processes; 0: app.cli.serve decides), the sweeper and `workers` Celery workers
+    (one grading each), every host with folders of its own -> (processes, base URL, database URL); migrated and
+    seeded like make run. processes[1] is the API."""
     from app.cli.migrate import upgrade
     from app.cli.seed import seed
     url = database_url or 'sqlite:///%s/db.sqlite' % data
@@ -91,14 +92,15 @@ def start_hosts(data, port, workers, database_url):
     procs = [subprocess.Popen(['redis-server', '--port', str(redis_port), '--bind', '127.0.0.1', '--save', '',
                                '--appendonly', 'no'], stdout=subprocess.DEVNULL, start_new_session=True)]
 
-    def host(name, argv):
+    def host(name, argv, **settings):
         folder = os.path.join(data, name)
         os.makedirs(os.path.join(folder, 'tmp'))
         log = open(os.path.join(folder, 'log'), 'w')
         procs.append(subprocess.Popen(argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                       env=dict(env, AG_STORAGE_DIR=os.path.join(folder, 'uploads'),
-                                               TMPDIR=os.path.join(folder, 'tmp'))))
-    host('api', [sys.executable, '-m', 'app.cli.serve', '--port', str(port)])
+                                               TMPDIR=os.path.join(folder, 'tmp'), **settings)))
+    host('api', [sys.executable, '-m', 'app.cli.serve', '--port', str(port)],
+         **({'AG_WEB_WORKERS': str(web_workers)} if web_workers else {}))
     host('sweeper', [sys.executable, '-m', 'worker.sweeper'])
     for i in range(workers):
         host('worker%d' % i, [sys.executable, '-m', 'celery', '-A', 'worker.celery_app', 'worker', '-Q', 'cpu',

@@ -3,17 +3,17 @@
     python bench/upload_latency.py [--web-workers N] [--clients 20] [--single 40] [--burst 160]
                                    [--database-url URL]
 
-Starts a fresh Redis and the API (uvicorn with AG_WEB_WORKERS processes; no grading worker, so the grading
-messages wait in Redis and every core serves the web tier, as on an API host of its own), enrols one student
-per upload, then times `--single` uploads sent one after the other and `--burst` uploads from `--clients`
-concurrent clients (each a process with one kept-alive connection, like a student's browser). Prints p50/p95 of each and the ratio of the two p95s; exit 1 on any refused upload.
+Starts a fresh Redis, the API (app.cli.serve's uvicorn processes) and the sweeper, no grading worker (load.py's
+start_hosts with none: the grading messages wait in Redis and every core serves the web tier, as on an API host
+of its own), enrols one student per upload, then times `--single` uploads sent one after the other and `--burst`
+uploads from `--clients` concurrent clients (each a process with one kept-alive connection, like a student's
+browser). Prints p50/p95 of each, the API's CPU per upload and the ratio of the two p95s; exit 1 on any refused
+upload.
 """
 import argparse
 import multiprocessing
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,30 +24,8 @@ sys.path.insert(0, ROOT)
 
 import httpx  # noqa: E402
 
-from app.cli.migrate import upgrade  # noqa: E402
-from app.cli.seed import seed  # noqa: E402
 from app.core.db import make_engine, make_sessionmaker  # noqa: E402
-from load import SOURCE, enrol, free_port, percentile, sign_in  # noqa: E402
-
-
-def start_api(data, database_url, web_workers):
-    redis_port, port = free_port(), free_port()
-    redis = subprocess.Popen(['redis-server', '--port', str(redis_port), '--bind', '127.0.0.1', '--save', '',
-                              '--appendonly', 'no'], stdout=subprocess.DEVNULL)
-    env = dict(os.environ, AG_DATABASE_URL=database_url, AG_BROKER_URL='redis://127.0.0.1:%d/0' % redis_port,
-               AG_STORAGE_DIR=os.path.join(data, 'uploads'), AG_WEB_WORKERS=str(web_workers))
-    log = open(os.path.join(data, 'api.log'), 'w')
-    api = subprocess.Popen([sys.executable, '-m', 'app.cli.serve', '--host', '127.0.0.1', '--port', str(port)],
-                           cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = 'http://127.0.0.1:%d' % port
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + '/readyz', timeout=1).status_code == 200:
-                return [api, redis], base
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise SystemExit('the API did not become ready; see %s/api.log' % data)
+from load import SOURCE, enrol, free_port, percentile, sign_in, start_hosts, stop_hosts  # noqa: E402
 
 
 def group_cpu_s(pgid):
@@ -96,22 +74,18 @@ def main():
     parser.add_argument('--database-url', default='', help='default: a fresh SQLite file')
     args = parser.parse_args()
     data = tempfile.mkdtemp(prefix='bench-upload-')
-    url = args.database_url or 'sqlite:///%s/db.sqlite' % data
-    upgrade(url)
-    Session = make_sessionmaker(make_engine(url))
-    with Session() as session:
-        seed(session, 'bench')
-    enrol(Session, args.single + args.burst, False)
     from app.cli.serve import processes
     from app.core.config import Settings
+    url = args.database_url or 'sqlite:///%s/db.sqlite' % data
     web_workers = args.web_workers or processes(Settings(database_url=url))
-    procs, base = start_api(data, url, web_workers)
+    procs, base, url = start_hosts(data, free_port(), 0, url, web_workers)      # no grading worker
+    enrol(make_sessionmaker(make_engine(url)), args.single + args.burst, False)
     try:
         with ThreadPoolExecutor(8) as pool:
             headers = list(pool.map(lambda i: sign_in(base, i), range(args.single + args.burst)))
-        alone, refused, cpu_alone = timed(base, headers, list(range(args.single)), 1, procs[0].pid)
+        alone, refused, cpu_alone = timed(base, headers, list(range(args.single)), 1, procs[1].pid)
         rush, refused_rush, cpu_rush = timed(base, headers, list(range(args.single, args.single + args.burst)),
-                                             args.clients, procs[0].pid)
+                                             args.clients, procs[1].pid)
         print('web workers %d, %s, %d cores' % (web_workers, url.split(':')[0], os.cpu_count()))
         for label, times, cpu in (('1 client ', alone, cpu_alone), ('%d clients' % args.clients, rush, cpu_rush)):
             print('%s  %3d uploads   p50 %.3f s   p95 %.3f s   API CPU %.1f ms per upload'
@@ -120,11 +94,8 @@ def main():
         print('refused %d' % (len(refused) + len(refused_rush)))
         return 1 if refused or refused_rush else 0
     finally:
-        for proc in procs:
-            os.killpg(proc.pid, signal.SIGTERM) if proc is procs[0] else proc.terminate()
-            proc.wait(timeout=30)
+        stop_hosts(procs)
         shutil.rmtree(data, ignore_errors=True)
-
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -36,8 +36,8 @@ def sessions(env):
     return make_sessionmaker(make_engine(env['AG_DATABASE_URL']))
 
 
-def token(base, email, password='demo'):
-    r = httpx.post(base + '/api/v1/auth/token', data={'username': email, 'password': password})
+def token(base, email, password='demo', timeout=5.0):
+    r = httpx.post(base + '/api/v1/auth/token', data={'username': email, 'password': password}, timeout=timeout)
     assert r.status_code == 200, r.text
     assert r.json()['token_type'] == 'bearer'
     return {'Authorization': 'Bearer ' + r.json()['access_token']}
@@ -62,8 +62,8 @@ def browser_like(base, email, password='demo'):
     return client, re.search(r'name="csrf-token" content="([0-9a-f]+)"', r.text).group(1)
 
 
-def upload(base, headers, text, slug='convnet'):
-    return httpx.post(base + V1 + '/assignments/%s/submissions' % slug, headers=headers,
+def upload(base, headers, text, slug='convnet', timeout=5.0):
+    return httpx.post(base + V1 + '/assignments/%s/submissions' % slug, headers=headers, timeout=timeout,
                       files={'files': ('convolutional_networks.py', text.encode())})
 
 

@@ -20,7 +20,7 @@ from app.cli.seed import seed
 from app.core.db import make_engine, make_sessionmaker
 from app.core.models import Assignment, Blob, CheckRow, Course, Membership, Submission, User
 from tests.helpers.paths import ROOT, read_submission
-from tests.integration.service.helpers import free_port
+from tests.integration.service.helpers import free_port, token, upload
 
 pytestmark = pytest.mark.slow
 
@@ -112,17 +112,6 @@ def enrol(Session, count):
     return emails
 
 
-def sign_in(base, email):
-    r = httpx.post(base + '/api/v1/auth/token', data={'username': email, 'password': 'demo'}, timeout=60)
-    assert r.status_code == 200, r.text
-    return {'Authorization': 'Bearer ' + r.json()['access_token']}
-
-
-def send(base, headers, text):
-    return httpx.post(base + '/api/v1/assignments/convnet/submissions', headers=headers, timeout=60,
-                      files={'files': ('convolutional_networks.py', text.encode())})
-
-
 def wait_until(condition, timeout_s, what):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -141,9 +130,10 @@ def test_an_api_and_two_workers_that_share_no_disk_grade_a_burst_once_though_one
     hosts.worker('w2', **settings)
     source = read_submission('correct_vectorized').decode()
     emails = enrol(hosts.Session, STUDENTS)
-    heads = [sign_in(base, e) for e in emails]
+    heads = [token(base, e, timeout=60) for e in emails]        # argon2 sign-ins on a busy machine
     with ThreadPoolExecutor(STUDENTS) as pool:
-        answers = list(pool.map(lambda i: send(base, heads[i], '# student %d\n' % i + source), range(STUDENTS)))
+        answers = list(pool.map(lambda i: upload(base, heads[i], '# student %d\n' % i + source, timeout=60),
+                                range(STUDENTS)))
     assert [r.status_code for r in answers] == [202] * STUDENTS, [r.text for r in answers]
     ids = [r.json()['id'] for r in answers]
     Session = hosts.Session
@@ -181,7 +171,8 @@ def test_the_hosts_really_share_no_folder_a_folder_store_fails_there(hosts):
     settings = {'AG_STORAGE': 'dir', 'AG_STORAGE_FETCH_RETRIES': '1'}
     base = hosts.api(**settings)
     hosts.worker('w1', **settings)
-    r = send(base, sign_in(base, 'student@example.com'), read_submission('correct_vectorized').decode())
+    r = upload(base, token(base, 'student@example.com', timeout=60), read_submission('correct_vectorized').decode(),
+               timeout=60)
     assert r.status_code == 202, r.text
     Session = hosts.Session
 
