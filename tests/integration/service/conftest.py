@@ -16,7 +16,7 @@ from app.cli.migrate import upgrade
 from app.cli.seed import seed
 from app.core.db import make_engine, make_sessionmaker
 from tests.helpers.paths import ROOT
-from tests.integration.service.helpers import free_port
+from tests.integration.service.helpers import free_port, set_assignment
 
 
 def _pg_bin():
@@ -146,6 +146,15 @@ def api(service_env):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def site(service_env, celery_worker, request):
+    """Base URL of the stack, the convnet assignment without its training checks (seconds per grading)."""
+    base = request.getfixturevalue('api')
+    set_assignment(service_env, training_checks=False)
+    celery_worker()
+    return base
 
 
 CHROMIUM = '/usr/bin/chromium'

@@ -20,6 +20,7 @@ from tests.helpers.paths import ROOT
 
 V1 = '/api/v1'
 SHOTS = os.path.join(ROOT, 'artifacts', 'screenshots')
+GRADED_S = 180_000                                     # ms: a grading on a busy 2-core machine
 UNLABELLED = '''() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))
     .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
     .map((el) => el.outerHTML)'''
@@ -160,3 +161,16 @@ def sign_in(browser, base, email, path='/', password='demo'):
     page.get_by_role('button', name='Sign in').click()
     page.wait_for_url(base + path)
     return page
+
+
+def submit(page, base, name, data):
+    page.goto(base + '/assignments/convnet')
+    page.get_by_label('Choose').set_input_files({'name': name, 'mimeType': 'text/x-python', 'buffer': data})
+    page.get_by_role('button', name='Submit for grading').click()
+    page.wait_for_url(re.compile(r'.*/submissions/\d+$'))
+    return int(page.url.rsplit('/', 1)[1])
+
+
+def wait_graded(page):
+    """The status moves by itself (no reload by the test) until it says graded."""
+    page.locator('#status', has_text='graded').wait_for(timeout=GRADED_S)

@@ -10,8 +10,7 @@ import pytest
 
 from grader.catalog import get_profile
 from grader.shims import write_shims
-from tests.integration.service.helpers import shot, sign_in
-from tests.integration.service.test_pages import site, submit, wait_graded  # noqa: F401 (site: a fixture)
+from tests.integration.service.helpers import shot, sign_in, submit, wait_graded
 from tests.submissions import bugs
 
 pytestmark = pytest.mark.slow

@@ -5,39 +5,15 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
 
-from app.core.models import Assignment
 from tests.helpers.paths import read_submission
-from tests.integration.service.helpers import graded_row, sessions, set_assignment, shot, sign_in, UNLABELLED
+from tests.integration.service.helpers import GRADED_S, UNLABELLED, graded_row, set_assignment, shot, \
+    sign_in, submit, wait_graded
 from tests.submissions import bugs, contract
 
 pytestmark = pytest.mark.slow
-GRADED_S = 180_000                                     # ms: a grading on a busy 2-core machine
 
 
-@pytest.fixture
-def site(service_env, celery_worker, request):
-    """Base URL of the stack, the convnet assignment without its training checks (seconds per grading)."""
-    base = request.getfixturevalue('api')
-    with sessions(service_env)() as session:
-        session.scalars(select(Assignment).where(Assignment.slug == 'convnet')).one().training_checks = False
-        session.commit()
-    celery_worker()
-    return base
-
-
-def submit(page, base, name, data):
-    page.goto(base + '/assignments/convnet')
-    page.get_by_label('Choose').set_input_files({'name': name, 'mimeType': 'text/x-python', 'buffer': data})
-    page.get_by_role('button', name='Submit for grading').click()
-    page.wait_for_url(re.compile(r'.*/submissions/\d+$'))
-    return int(page.url.rsplit('/', 1)[1])
-
-
-def wait_graded(page):
-    """The status moves by itself (no reload by the test) until it says graded."""
-    page.locator('#status', has_text='graded').wait_for(timeout=GRADED_S)
 
 
 def test_student_uploads_watches_grading_and_reads_feedback_then_instructor_dashboard(browser, site):
