@@ -4,7 +4,7 @@ Sizes: every string a platform or an admin sends is bounded here and checked bef
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base
@@ -85,6 +85,7 @@ class LtiContext(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'), index=True)
     title: Mapped[str] = mapped_column(String(200), default='')
     memberships_url: Mapped[Optional[str]] = mapped_column(String(URL_MAX))   # NRPS, from the last launch
+    lineitems_url: Mapped[Optional[str]] = mapped_column(String(URL_MAX))     # AGS, from the last launch
 
 
 class LtiResourceLink(Base):
@@ -98,3 +99,51 @@ class LtiResourceLink(Base):
     context_id: Mapped[int] = mapped_column(ForeignKey('lti_contexts.id', ondelete='CASCADE'), index=True)
     assignment_id: Mapped[Optional[int]] = mapped_column(ForeignKey('assignments.id', ondelete='SET NULL'))
     lineitem_url: Mapped[Optional[str]] = mapped_column(String(URL_MAX))
+    title: Mapped[str] = mapped_column(String(200), default='')
+
+
+class LtiGradeSync(Base):
+    """A student's score for one LMS link (its AGS line item): the last one sent, or being sent (app.lti.passback).
+    status: pending (to send), sent, failed (retries spent; last_error says why)."""
+    __tablename__ = 'lti_grade_syncs'
+    __table_args__ = (UniqueConstraint('link_id', 'user_id'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey('lti_resource_links.id', ondelete='CASCADE'), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    score_given: Mapped[Optional[float]] = mapped_column(Float)
+    score_maximum: Mapped[Optional[float]] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default='pending')
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default='')
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+
+
+class LtiRosterSync(Base):
+    """A roster sync of a linked LMS course (NRPS), asked for on the dashboard and done by a worker.
+    status: queued, running, done, failed (message says why)."""
+    __tablename__ = 'lti_roster_syncs'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_id: Mapped[int] = mapped_column(ForeignKey('lti_contexts.id', ondelete='CASCADE'), index=True)
+    requested_by: Mapped[Optional[int]] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), default='queued')
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(String(500), default='')
+
+
+class LtiDeepLinkRequest(Base):
+    """A deep linking launch waiting for the instructor's choice of assignment: where to send the answer.
+    Its id is a random token in the choosing page; used once, by the user it was made for, before expires_at."""
+    __tablename__ = 'lti_deep_link_requests'
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey('lti_platforms.id', ondelete='CASCADE'))
+    deployment_id: Mapped[str] = mapped_column(String(ID_MAX))
+    return_url: Mapped[str] = mapped_column(String(URL_MAX))
+    data: Mapped[Optional[str]] = mapped_column(String(2048))       # the platform's opaque data, sent back
+    course_id: Mapped[int] = mapped_column(ForeignKey('courses.id', ondelete='CASCADE'))
+    user_id: Mapped[int] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

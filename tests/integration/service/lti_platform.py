@@ -6,20 +6,27 @@ FastAPI app of ours, served by uvicorn in its own process on loopback.
   GET /launch?user=U&link=L     OIDC login initiation: the browser goes to the tool's login URL
   GET /authorize                the platform's OIDC authorization endpoint: signs the id_token, auto-posts it
   GET /jwks                     the platform's public key
+  POST /token                   OAuth 2 client-credentials grant with the tool's signed assertion (LTI Advantage)
+
+The extension modules (lti_platform_ags, lti_platform_nrps, lti_platform_dl) add the Advantage services' routes
+and launch claims; each has routes(app, lms) and claims(launch, preflight, lms).
 
 Environment: LMS_ISSUER, LMS_CLIENT_ID, LMS_DEPLOYMENT, LMS_TOOL (the tool's base URL)."""
 import html
 import os
+import threading
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
-from lti1p3platform.message_launch import MessageLaunchAbstract
+from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from starlette.responses import RedirectResponse
+
+from tests.integration.service import lti_platform_ags, lti_platform_dl, lti_platform_nrps
 
 LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'
 INSTRUCTOR = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor'
@@ -27,6 +34,7 @@ USERS = {'student': ('lms-student-1', 'Sam Learner', [LEARNER]),
          'teacher': ('lms-teacher-1', 'Tess Teacher', [INSTRUCTOR])}
 LINKS = {'link-1': ('Convolutional networks', {'assignment': 'convnet'})}
 CONTEXT = ('ctx-1', 'Deep learning 2027')
+EXTENSIONS = (lti_platform_ags, lti_platform_nrps, lti_platform_dl)
 
 
 class Platform(LTI1P3PlatformConfAbstract):
@@ -34,6 +42,7 @@ class Platform(LTI1P3PlatformConfAbstract):
         self._registration = (Registration().set_iss(settings['issuer']).set_client_id(settings['client_id'])
                               .set_deployment_id(settings['deployment'])
                               .set_launch_url(settings['tool'] + '/lti/launch')
+                              .set_deeplink_launch_url(settings['tool'] + '/lti/launch')
                               .set_oidc_login_url(settings['tool'] + '/lti/login')
                               .set_tool_key_set_url(settings['tool'] + '/lti/jwks')
                               .set_platform_public_key(settings['public_pem'])
@@ -53,8 +62,27 @@ class Login(OIDCLoginAbstract):
         return RedirectResponse(url, status_code=302)
 
 
-class Launch(MessageLaunchAbstract):
+class Lms:
+    """The platform's settings and its mutable state (gradebook, links, roster), shared by its routes."""
+
+    def __init__(self, settings):
+        self.settings, self.state, self.lock = settings, {}, threading.Lock()
+
+    def platform(self):
+        platform = Platform(**self.settings)
+        platform.get_registration()
+        return platform
+
+    def url(self, path):
+        return self.settings['issuer'].rstrip('/') + path
+
+
+class Launch(LTIAdvantageMessageLaunchAbstract):
     """FastAPI adapter of the library's launch: the authorization request's query, an auto-posting form."""
+
+    def __init__(self, request, platform, lms):
+        super().__init__(request, platform)
+        self.lms = lms
 
     def get_preflight_response(self):
         return dict(self._request.query_params)
@@ -67,6 +95,8 @@ class Launch(MessageLaunchAbstract):
         self.set_resource_link_claim(preflight['lti_message_hint'], title=title)
         self.set_custom_parameters_claim(custom)
         self.set_launch_presentation_claim(document_target='window')
+        for extension in EXTENSIONS:
+            extension.claims(self, preflight, self.lms)
 
     def render_launch_form(self, launch_data, **kwargs):
         fields = ''.join('<input type="hidden" name="%s" value="%s">' % (k, html.escape(launch_data[k]))
@@ -83,6 +113,7 @@ def create_app(issuer, client_id, deployment, tool):
                                                   serialization.NoEncryption()).decode(),
                     public_pem=key.public_key().public_bytes(serialization.Encoding.PEM,
                                                              serialization.PublicFormat.SubjectPublicKeyInfo).decode())
+    lms = Lms(settings)
     app = FastAPI()
 
     @app.get('/course')
@@ -105,14 +136,22 @@ def create_app(issuer, client_id, deployment, tool):
 
     @app.get('/authorize')
     def authorize(request: Request):
-        return Launch(request, Platform(**settings)).lti_launch()
+        return Launch(request, Platform(**settings), lms).lti_launch()
 
     @app.get('/jwks')
     def jwks():
-        platform = Platform(**settings)
-        platform.get_registration()
-        return platform.get_jwks()
+        return lms.platform().get_jwks()
 
+    @app.post('/token')
+    async def token(request: Request):
+        form = dict(await request.form())
+        try:
+            return lms.platform().get_access_token(form)
+        except Exception as exc:  # the library raises several kinds; each is a refused grant
+            return JSONResponse({'error': 'invalid_grant', 'error_description': str(exc)[:200]}, status_code=400)
+
+    for extension in EXTENSIONS:
+        extension.routes(app, lms)
     return app
 
 
