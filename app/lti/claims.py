@@ -2,7 +2,8 @@
 
 Checked: RS256 signature with the platform's key named by kid, iss, aud (the client id) and azp, exp and iat
 (with LEEWAY_S; iat at most MAX_AGE_S old), the nonce the login sent, the deployment id among those registered,
-the LTI version and message type, and the size and type of every claim kept."""
+the LTI version and message type (a resource link launch, or a deep linking request: app.lti.deep_linking),
+and the size and type of every claim kept."""
 import math
 import time
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 import jwt
 from jwt.algorithms import RSAAlgorithm
 
+from app.lti import deep_linking
 from app.lti.errors import LaunchRefused
 from app.lti.tables import ID_MAX, URL_MAX
 
@@ -39,6 +41,7 @@ class Launch:
     custom: dict = field(default_factory=dict)
     lineitem_url: str = ''
     memberships_url: str = ''
+    deep_linking: dict = None          # a LtiDeepLinkingRequest's settings (app.lti.deep_linking)
 
 
 def _text(claims, name, limit, required=True, what=None):
@@ -127,27 +130,25 @@ def _launch(claims, platform, nonce, deployment_ids, now):
     if claims.get(LTI + 'version') != '1.3.0':
         raise LaunchRefused('message', 'the launch is not LTI version 1.3.0')
     message_type = claims.get(LTI + 'message_type')
-    if message_type == DEEP_LINKING:
-        raise LaunchRefused('message', 'choosing an assignment from the LMS (deep linking) is not supported yet: '
-                            'add the link with the custom parameter assignment=SLUG')
-    if message_type != RESOURCE_LINK:
+    if message_type not in (RESOURCE_LINK, DEEP_LINKING):
         raise LaunchRefused('message', 'the launch\'s message type %r is not supported' % str(message_type)[:60])
     roles = claims.get(LTI + 'roles', [])
     if not isinstance(roles, list) or len(roles) > MAX_ROLES or not all(
             isinstance(r, str) and len(r) <= 200 for r in roles):
         raise LaunchRefused('claims', 'the launch\'s roles are not a list of at most %d texts' % MAX_ROLES)
+    deep = deep_linking.settings(claims) if message_type == DEEP_LINKING else None
     context = claims.get(LTI + 'context')
-    link = claims.get(LTI + 'resource_link')
+    link = claims.get(LTI + 'resource_link') if deep is None else {}     # no link yet
     if not isinstance(context, dict) or not isinstance(link, dict):
         raise LaunchRefused('claims', 'the launch names no course (context) or no link (resource_link)')
     return Launch(sub=_text(claims, 'sub', ID_MAX, what='user id (sub)'), name=_name(claims), roles=tuple(roles),
                   deployment_id=deployment, message_type=message_type,
                   context_id=_text(context, 'id', ID_MAX, what='course id (context id)'),
                   context_title=str(context.get('title') or '')[:200],
-                  resource_link_id=_text(link, 'id', ID_MAX, what='link id (resource_link id)'),
+                  resource_link_id='' if deep else _text(link, 'id', ID_MAX, what='link id (resource_link id)'),
                   custom=_custom(claims.get(LTI + 'custom')),
                   lineitem_url=_url(claims.get(AGS), 'lineitem'),
-                  memberships_url=_url(claims.get(NRPS), 'context_memberships_url'))
+                  memberships_url=_url(claims.get(NRPS), 'context_memberships_url'), deep_linking=deep)
 
 
 def _name(claims):

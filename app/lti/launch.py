@@ -1,6 +1,7 @@
 """A launch (/lti/launch) carried out: the login's state consumed and matched with this browser's cookie, the
 id_token checked (app.lti.claims), its nonce stored once, the account linked, the course joined with the LMS's
-role, and the assignment the link opens found. Nothing is changed unless every check passes."""
+role, and the assignment the link opens found (a deep linking request: the page choosing one). Nothing is
+changed unless every check passes."""
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, select
@@ -8,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.db import aware
 from app.core.models import Assignment
-from app.lti import accounts, claims, registry, roles
+from app.lti import accounts, claims, deep_linking, registry, roles
 from app.lti.errors import LaunchRefused
 from app.lti.login import cookie_name
 from app.lti.tables import LtiContext, LtiLoginState, LtiNonce, LtiPlatform, LtiResourceLink
@@ -68,19 +69,24 @@ def finish(session, form, cookies, key_cache, now=None):
                             'ask its operator to run python -m app.admin lti-link-course %s %s COURSE'
                             % (launch.context_title, launch.context_id, platform.issuer, launch.context_id),
                             status_code=403)
-    assignment = _assignment(session, platform, context, launch)
+    if launch.deep_linking is not None:
+        deep_linking.require_instructor(role)
+    assignment = None if launch.deep_linking else _assignment(session, platform, context, launch)
     context.title = launch.context_title or context.title
     context.memberships_url = launch.memberships_url or context.memberships_url
     try:
-        _record_link(session, platform, context, launch)
+        if launch.deep_linking is None:
+            _record_link(session, platform, context, launch)
         user = accounts.account(session, platform, launch)
         accounts.join(session, user, context.course_id, role)
+        target = deep_linking.keep(session, platform, context, launch, user, now) if launch.deep_linking else (
+            '/assignments/%s' % assignment.slug if assignment else '/')
         session.commit()
     except IntegrityError:                 # another first launch of the same person or link at the same moment
         session.rollback()
         raise LaunchRefused('busy', 'two launches of yours arrived at once: launch again from your LMS',
                             status_code=409)
-    return user, '/assignments/%s' % assignment.slug if assignment else '/'
+    return user, target
 
 
 def _assignment(session, platform, context, launch):

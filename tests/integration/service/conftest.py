@@ -16,7 +16,8 @@ from app.cli.migrate import upgrade
 from app.cli.seed import seed
 from app.core.db import make_engine, make_sessionmaker
 from tests.helpers.paths import ROOT
-from tests.integration.service.helpers import free_port, set_assignment
+from tests.integration.service.helpers import admin, free_port, set_assignment
+from tests.integration.service.lti_platform import CLIENT_ID, DEPLOYMENT_ID, registered_urls
 
 
 def _pg_bin():
@@ -172,3 +173,38 @@ def browser():
             '--disable-background-networking', '--disable-component-update', '--disable-sync'])
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def lms_server(api):
+    """Base URL (http://localhost:P) of the test LMS (tests/integration/service/lti_platform.py) in its own
+    process, its tool being the service at api; not registered with the service."""
+    port = free_port()
+    issuer = 'http://localhost:%d' % port
+    env = dict(os.environ, LMS_ISSUER=issuer, LMS_CLIENT_ID=CLIENT_ID, LMS_DEPLOYMENT=DEPLOYMENT_ID, LMS_TOOL=api)
+    proc = subprocess.Popen([sys.executable, '-m', 'uvicorn', 'tests.integration.service.lti_platform:app_from_env',
+                             '--factory', '--host', '127.0.0.1', '--port', str(port), '--log-level', 'warning'],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get('http://127.0.0.1:%d/jwks' % port, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield issuer
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def lms(lms_server, service_env):
+    """The test LMS registered with the service by the operator's commands, its course linked to demo."""
+    url = service_env['AG_DATABASE_URL']
+    login, token, jwks = registered_urls(lms_server)
+    rc, _, err = admin(url, 'lti-register', lms_server, CLIENT_ID, '--login-url', login, '--token-url', token,
+                       '--jwks-url', jwks, '--deployment', DEPLOYMENT_ID, '--name', 'Test LMS')
+    assert rc == 0, err
+    assert admin(url, 'lti-link-course', lms_server, 'ctx-1', 'demo')[0] == 0
+    return lms_server

@@ -1,7 +1,8 @@
 """A small LMS for the LTI tests: lti1p3platform's classes (a real LTI 1.3 platform implementation) behind a
 FastAPI app of ours, served by uvicorn in its own process on loopback.
 
-  GET /course?user=U            the course page of user U (login_hint), with its links to the grader
+  GET /course?user=U            the course page of user U (login_hint), with its links to the grader (LINKS and
+                                those added by deep linking, lms.links())
   GET /course-framed?user=U     the same link shown inside an iframe
   GET /launch?user=U&link=L     OIDC login initiation: the browser goes to the tool's login URL
   GET /authorize                the platform's OIDC authorization endpoint: signs the id_token, auto-posts it
@@ -34,6 +35,7 @@ USERS = {'student': ('lms-student-1', 'Sam Learner', [LEARNER]),
          'teacher': ('lms-teacher-1', 'Tess Teacher', [INSTRUCTOR])}
 LINKS = {'link-1': ('Convolutional networks', {'assignment': 'convnet'})}
 CONTEXT = ('ctx-1', 'Deep learning 2027')
+CLIENT_ID, DEPLOYMENT_ID = 'grader-client', 'dep-1'          # what the tests give it and register
 EXTENSIONS = (lti_platform_ags, lti_platform_nrps, lti_platform_dl)
 
 
@@ -73,6 +75,11 @@ class Lms:
         platform.get_registration()
         return platform
 
+    def links(self):
+        """The course's links: LINKS and those added by deep linking."""
+        with self.lock:
+            return dict(LINKS, **self.state.get('links', {}))
+
     def url(self, path):
         return self.settings['issuer'].rstrip('/') + path
 
@@ -89,11 +96,13 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
 
     def prepare_launch(self, preflight):
         sub, name, roles = USERS[preflight['login_hint']]
-        title, custom = LINKS[preflight['lti_message_hint']]
+        link = preflight['lti_message_hint']
         self.set_user_data(sub, roles, full_name=name)
         self.set_launch_context_claim(CONTEXT[0], context_title=CONTEXT[1])
-        self.set_resource_link_claim(preflight['lti_message_hint'], title=title)
-        self.set_custom_parameters_claim(custom)
+        if link in self.lms.links():                     # a deep linking launch names no link
+            title, custom = self.lms.links()[link]
+            self.set_resource_link_claim(link, title=title)
+            self.set_custom_parameters_claim(custom)
         self.set_launch_presentation_claim(document_target='window')
         for extension in EXTENSIONS:
             extension.claims(self, preflight, self.lms)
@@ -119,7 +128,7 @@ def create_app(issuer, client_id, deployment, tool):
     @app.get('/course')
     def course(user: str):
         links = ''.join('<li><a href="/launch?user=%s&amp;link=%s">%s</a></li>' % (user, link, html.escape(title))
-                        for link, (title, _) in LINKS.items())
+                        for link, (title, _) in lms.links().items())
         return HTMLResponse('<!doctype html><title>%s</title><h1>%s</h1><ul>%s</ul>' % (CONTEXT[1], CONTEXT[1], links))
 
     @app.get('/course-framed')
@@ -153,6 +162,12 @@ def create_app(issuer, client_id, deployment, tool):
     for extension in EXTENSIONS:
         extension.routes(app, lms)
     return app
+
+
+def registered_urls(issuer):
+    """(login, token, JWKS) URLs of the platform at issuer (http://localhost:P) as the grader registers them; its
+    keys are fetched on 127.0.0.1."""
+    return issuer + '/authorize', issuer + '/token', issuer.replace('localhost', '127.0.0.1') + '/jwks'
 
 
 def app_from_env():
