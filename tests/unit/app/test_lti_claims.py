@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.lti import claims
+from app.lti.deep_linking import SETTINGS as DL
 from app.lti.errors import LaunchRefused
 from app.lti.roles import course_role
 from tests.helpers.lti import INSTRUCTOR, LEARNER, LTI, PlatformKey, launch_claims
@@ -102,9 +103,47 @@ def test_missing_or_oversized_claims_are_refused():
     assert refused(KEY.sign(launch_claims(ISS, CLIENT, 'n-1', roles=['r'] * 51))).kind == 'claims'
     assert refused(KEY.sign(launch_claims(ISS, CLIENT, 'n-1', **{LTI + 'context': 'ctx'}))).kind == 'claims'
     assert refused(KEY.sign(launch_claims(ISS, CLIENT, 'n-1', **{LTI + 'version': '1.1'}))).kind == 'message'
-    deep = launch_claims(ISS, CLIENT, 'n-1', **{LTI + 'message_type': 'LtiDeepLinkingRequest'})
-    assert 'not supported yet' in refused(KEY.sign(deep)).message
+    other = launch_claims(ISS, CLIENT, 'n-1', **{LTI + 'message_type': 'LtiSubmissionReviewRequest'})
+    assert 'LtiSubmissionReviewRequest\' is not supported' in refused(KEY.sign(other)).message
     assert refused('x' * (claims.TOKEN_MAX_CHARS + 1)).kind == 'token'
+
+
+def deep_link(**settings):
+    """A deep linking request (no resource link) with these deep_linking_settings."""
+    claims = launch_claims(ISS, CLIENT, 'n-1', **{LTI + 'message_type': 'LtiDeepLinkingRequest', DL: dict(
+        {'deep_link_return_url': 'https://lms.example/dl/return', 'accept_types': ['link', 'ltiResourceLink'],
+         'accept_presentation_document_targets': ['iframe', 'window'], 'data': 'opaque'}, **settings)})
+    del claims[LTI + 'resource_link']
+    return KEY.sign(claims)
+
+
+def test_a_deep_linking_request_is_read():
+    launch = run(deep_link(accept_multiple=True, title='Add'))
+    assert launch.message_type == 'LtiDeepLinkingRequest' and launch.resource_link_id == ''
+    assert launch.deep_linking == {'return_url': 'https://lms.example/dl/return', 'data': 'opaque', 'title': 'Add',
+                                   'accept_multiple': True, 'targets': ('iframe', 'window')}
+    assert run(deep_link(data=None)).deep_linking['data'] is None
+    assert run(deep_link(deep_link_return_url='http://127.0.0.1:8000/r')).deep_linking['return_url'].startswith('http')
+
+
+@pytest.mark.parametrize('settings, words', [
+    ({'deep_link_return_url': 'http://lms.example/dl/return'},
+     "the deep linking return URL 'http://lms.example/dl/return' is not an https URL"),
+    ({'deep_link_return_url': 'javascript:alert(1)'}, 'return URL \'javascript:alert(1)\' is not an https URL'),
+    ({'deep_link_return_url': None}, 'return URL \'None\' is not an https URL'),
+    ({'accept_types': ['link', 'html']}, 'does not accept an LTI link (ltiResourceLink) here'),
+    ({'accept_types': 'ltiResourceLink'}, 'does not accept an LTI link (ltiResourceLink) here'),
+    ({'data': 'x' * 2049}, 'data is not text of at most 2048 characters'),
+    ({'data': {'a': 1}}, 'data is not text of at most 2048 characters'),
+])
+def test_bad_deep_linking_settings_are_refused(settings, words):
+    exc = refused(deep_link(**settings))
+    assert exc.kind == 'claims' and words in exc.message, exc.message
+
+
+def test_a_deep_linking_request_without_its_settings_is_refused():
+    claims = launch_claims(ISS, CLIENT, 'n-1', **{LTI + 'message_type': 'LtiDeepLinkingRequest'})
+    assert 'has no deep_linking_settings claim' in refused(KEY.sign(claims)).message
 
 
 @pytest.mark.parametrize('roles, role', [
