@@ -118,8 +118,8 @@ def test_a_choice_is_answered_once_by_its_own_instructor_before_it_expires(api, 
         r = teacher.post('/lti/deep-link/' + mine, data={'csrf': csrf, 'assignment': 'convnet'})
         assert r.status_code == 200 and 'action="https://lms.example/return"' in r.text
         token = re.search(r'name="JWT" value="([^"]+)"', r.text).group(1)
-        assert checked_with_tool_jwks(api, token, 'https://lms.example', 'client-9')[DL + 'content_items'][0]['custom'] \
-            == {'assignment': 'convnet'}
+        items = checked_with_tool_jwks(api, token, 'https://lms.example', 'client-9')[DL + 'content_items']
+        assert items[0]['custom'] == {'assignment': 'convnet'}
         r = teacher.post('/lti/deep-link/' + mine, data={'csrf': csrf, 'assignment': 'convnet'})  # again
         assert r.status_code == 404 and 'unknown or was already sent to your LMS' in r.text
         late = pending('instructor@example.com', minutes=-1)
