@@ -5,14 +5,10 @@
   lti-link-course ISSUER CONTEXT_ID COURSE [--client-id ID]   launches from that LMS course join COURSE
   lti-list                                      platforms, deployments, linked courses, the tool's URLs and keys
   lti-rotate-keys                               a new signing key; the old one stays published 7 days
+The work is app.lti.manage's, shared with the admin page (/admin/lti).
 """
-from sqlalchemy import select
-
 from app.core.config import get_settings
-from app.core.models import Assignment, Course
-from app.courses import audit
-from app.lti import keys, registry
-from app.lti.tables import LtiContext, LtiDeployment, LtiPlatform, LtiToolKey
+from app.lti import manage, registry
 
 Refused = registry.Refused
 
@@ -37,12 +33,8 @@ def add_parsers(sub):
 
 
 def lti_register(session, args, out, note):
-    platform, new = registry.register(session, args.issuer, args.client_id, args.login_url, args.token_url,
-                                      args.jwks_url, args.deployment, args.name, args.default_assignment)
-    audit.record(session, 'LTI platform registered' if new else 'LTI platform updated',
-                 detail='%s client %s' % (platform.issuer, platform.client_id))
-    session.commit()
-    keys.signing_key(session)
+    platform, new = manage.register(session, None, args.issuer, args.client_id, args.login_url, args.token_url,
+                                    args.jwks_url, args.deployment, args.name, args.default_assignment)
     note('platform %s (client %s) %s; %d deployment ids' % (
         platform.issuer, platform.client_id, 'registered' if new else 'updated',
         len(registry.deployment_ids(session, platform))))
@@ -50,36 +42,27 @@ def lti_register(session, args, out, note):
 
 def lti_link_course(session, args, out, note):
     platform = registry.find(session, args.issuer, args.client_id)
-    row = registry.link_course(session, platform, args.context_id, args.course)
-    audit.record(session, 'LTI course linked', course_id=row.course_id,
-                 detail='%s context %s' % (platform.issuer, row.context_id))
-    session.commit()
+    row = manage.link_course(session, None, platform, args.context_id, args.course)
     note('launches from %s context %s join course %s' % (platform.issuer, row.context_id, args.course))
 
 
 def lti_list(session, args, out, note):
     base = get_settings().public_url.rstrip('/') or 'AG_PUBLIC_URL'
     out.write('tool: login %s/lti/login  launch %s/lti/launch  jwks %s/lti/jwks\n' % (base, base, base))
-    for platform in session.scalars(select(LtiPlatform).order_by(LtiPlatform.issuer, LtiPlatform.client_id)):
-        default = platform.default_assignment_id and session.get(Assignment, platform.default_assignment_id)
+    for entry in manage.platforms(session):
+        platform = entry['platform']
         out.write('%s  client %s  %s\n' % (platform.issuer, platform.client_id, platform.name))
         out.write('  login %s  token %s  jwks %s\n' % (platform.login_url, platform.token_url, platform.jwks_url))
-        deployments = session.scalars(select(LtiDeployment.deployment_id).where(
-            LtiDeployment.platform_id == platform.id).order_by(LtiDeployment.deployment_id)).all()
-        out.write('  deployments %s; default assignment %s\n' % (', '.join(deployments) or '-',
-                                                                 default.slug if default else '-'))
-        for context, course in session.execute(select(LtiContext, Course).join(
-                Course, Course.id == LtiContext.course_id).where(LtiContext.platform_id == platform.id)
-                .order_by(LtiContext.context_id)):
+        out.write('  deployments %s; default assignment %s\n' % (', '.join(entry['deployments']) or '-',
+                                                                 entry['default'] or '-'))
+        for context, course in entry['contexts']:
             out.write('  context %s %s -> course %s\n' % (context.context_id, context.title, course.slug))
-    for key in session.scalars(select(LtiToolKey).order_by(LtiToolKey.created_at.desc())):
+    for key in manage.tool_keys(session):
         out.write('key %s  %s\n' % (key.kid, 'retired' if key.retired_at else 'signing'))
 
 
 def lti_rotate_keys(session, args, out, note):
-    key, deleted = keys.rotate(session)
-    audit.record(session, 'LTI keys rotated', detail='new kid %s' % key.kid)
-    session.commit()
+    key, deleted = manage.rotate_keys(session, None)
     note('new signing key %s; %d retired keys deleted' % (key.kid, len(deleted)))
     out.write(key.kid + '\n')
 

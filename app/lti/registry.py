@@ -72,13 +72,20 @@ def register(session, issuer, client_id, login_url, token_url, jwks_url, deploym
             raise Refused('no assignment %s' % default_assignment[:64])
         platform.default_assignment_id = assignment.id
     session.flush()
-    known = deployment_ids(session, platform)
+    add_deployments(session, platform, deployments)
+    return platform, new
+
+
+def add_deployments(session, platform, deployments):
+    """The deployment ids not yet registered added -> how many were new."""
+    known, added = deployment_ids(session, platform), 0
     for d in deployments:
         if check_id(d, 'a deployment id') not in known:
             session.add(LtiDeployment(platform_id=platform.id, deployment_id=d))
             known.add(d)
+            added += 1
     session.flush()
-    return platform, new
+    return added
 
 
 def link_course(session, platform, context_id, course_slug, title=''):
