@@ -19,14 +19,14 @@ from app.grading.sender import Sender
 from app.http.bodylimit import BodyLimit
 from app.http.errors import as_http
 from app.lti.jwks import KeyCache
-from app.web import account, instructor, lti_deep_link_pages, lti_pages, similarity_pages, student
+from app.web import account, instructor, lti_admin_pages, lti_deep_link_pages, lti_pages, similarity_pages, student
 from app.web.common import SignInRequired, render
 
 # Every router, mounted by create_app: the REST API under /api/v1, the pages at the root (docs/howto-app.md).
 API_ROUTERS = (auth.router, submissions.router, exports.router, regrade.router, extensions.router, skeleton.router,
                similarity.router)
 PAGE_ROUTERS = (student.router, instructor.router, account.router, similarity_pages.router, lti_pages.router,
-                lti_deep_link_pages.router)
+                lti_deep_link_pages.router, lti_admin_pages.router)
 HEADINGS = {401: 'Please sign in', 403: 'Not for you', 404: 'Not found', 409: 'Not yet', 413: 'Too large',
             410: 'Expired', 422: 'Not accepted', 429: 'Slow down'}
 
