@@ -39,6 +39,8 @@ class Launch:
     custom: dict = field(default_factory=dict)
     lineitem_url: str = ''
     memberships_url: str = ''
+    lineitems_url: str = ''
+    link_title: str = ''
 
 
 def _text(claims, name, limit, required=True, what=None):
@@ -147,7 +149,8 @@ def _launch(claims, platform, nonce, deployment_ids, now):
                   resource_link_id=_text(link, 'id', ID_MAX, what='link id (resource_link id)'),
                   custom=_custom(claims.get(LTI + 'custom')),
                   lineitem_url=_url(claims.get(AGS), 'lineitem'),
-                  memberships_url=_url(claims.get(NRPS), 'context_memberships_url'))
+                  memberships_url=_url(claims.get(NRPS), 'context_memberships_url'),
+                  lineitems_url=_url(claims.get(AGS), 'lineitems'), link_title=str(link.get('title') or '')[:200])
 
 
 def _name(claims):

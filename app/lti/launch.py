@@ -72,7 +72,7 @@ def finish(session, form, cookies, key_cache, now=None):
     context.title = launch.context_title or context.title
     context.memberships_url = launch.memberships_url or context.memberships_url
     try:
-        _record_link(session, platform, context, launch)
+        _record_link(session, platform, context, launch, assignment)
         user = accounts.account(session, platform, launch)
         accounts.join(session, user, context.course_id, role)
         session.commit()
@@ -102,7 +102,15 @@ def _assignment(session, platform, context, launch):
     return found if found is not None and found.course_id == context.course_id else None
 
 
-def _record_link(session, platform, context, launch):
+def _checked(url):
+    """A service URL of the launch when it is https (http on loopback), else '' (not kept)."""
+    try:
+        return registry.check_url(url, 'a service URL') if url else ''
+    except registry.Refused:
+        return ''
+
+
+def _record_link(session, platform, context, launch, assignment):
     link = session.scalars(select(LtiResourceLink).where(LtiResourceLink.platform_id == platform.id,
                                                          LtiResourceLink.resource_link_id == launch.resource_link_id)
                            ).first()
@@ -110,4 +118,8 @@ def _record_link(session, platform, context, launch):
         link = LtiResourceLink(platform_id=platform.id, resource_link_id=launch.resource_link_id,
                                context_id=context.id)
         session.add(link)
-    link.lineitem_url = launch.lineitem_url or link.lineitem_url
+    link.lineitem_url = _checked(launch.lineitem_url) or link.lineitem_url
+    context.lineitems_url = _checked(launch.lineitems_url) or context.lineitems_url
+    link.title = launch.link_title or link.title
+    if link.assignment_id is None and assignment is not None:      # the link keeps the first assignment it opened
+        link.assignment_id = assignment.id
