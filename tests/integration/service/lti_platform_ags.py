@@ -6,7 +6,8 @@
   GET /gradebook                 the gradebook as a page (line item, user, score)
   GET /test/scores               the same as JSON, with the number of score posts received
   POST /test/fail-scores         ?count=N&status=S&kind=status|huge|redirect: the next N score posts answer badly
-  POST /test/claim               ?lineitem=URL&lineitems=URL: what the next launches claim instead (a hostile LMS)
+  POST /test/claim               ?lineitem=URL&lineitems=URL&created=URL: what the next launches claim, and the
+                                 id a new line item is answered with, instead of the true ones (a hostile LMS)
 
 Every service route checks the Bearer token (lms.platform().validate_token) and its scope: 401, 403 otherwise."""
 import html
@@ -105,7 +106,8 @@ def routes(app, lms):
         with lms.lock:
             item['id'] = lms.url('/lineitems/%d' % (len(lms.state['lineitems']) + 1))
             lms.state['lineitems'][item['id']] = item
-        return JSONResponse(item, status_code=201, media_type=LINEITEM_TYPE)
+            named = lms.state['claim'].get('created')
+        return JSONResponse(dict(item, id=named or item['id']), status_code=201, media_type=LINEITEM_TYPE)
 
     @app.get('/lineitems/{number}')
     def lineitem(request: Request, number: int):
@@ -160,8 +162,8 @@ def routes(app, lms):
         return {'ok': True}
 
     @app.post('/test/claim')
-    def claim(lineitem: str = '', lineitems: str = ''):
-        lms.state['claim'] = {'lineitem': lineitem, 'lineitems': lineitems}
+    def claim(lineitem: str = '', lineitems: str = '', created: str = ''):
+        lms.state['claim'] = {'lineitem': lineitem, 'lineitems': lineitems, 'created': created}
         return {'ok': True}
 
 
