@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 from sqlalchemy import select
 
+from app.core.models import User
 from app.lti.tables import LtiAccount, LtiContext, LtiGradeSync, LtiResourceLink
 from tests.integration.service.helpers import (GRADED_S, browser_like, graded_row, launch_from_lms,
                                                member_elsewhere, sessions, set_assignment, shot, sign_in, submit,
@@ -55,7 +56,6 @@ def launched(browser, lms, api, env):
     """The LMS's student launches the link (their account and the link are made) -> their e-mail in the grader."""
     launch_from_lms(browser.new_context().new_page(), lms, api, 'student')
     with sessions(env)() as session:
-        from app.core.models import User
         account = session.scalars(select(LtiAccount).where(LtiAccount.sub == SUB)).one()
         return session.get(User, account.user_id).email
 
