@@ -23,6 +23,7 @@ from grader.isolation.sandbox import SandboxConfig, SandboxUnavailable
 from grader.scoring.datasets import DatasetError
 from grader.text import one_line, traceback_text
 
+from . import lti_grades
 from .celery_app import app
 from .progress import PartialWriter, Superseded
 
@@ -211,6 +212,8 @@ def grade_submission(self, submission_id):
         message = _internal_error(exc, 'saving submission %d' % submission_id)
         _persist(Session, lambda session: fail(session, submission_id, attempt, message))
         return 'error'
+    if saved:
+        lti_grades.after_grading(Session, submission_id)
     return 'graded' if saved else 'superseded'
 
 

@@ -2,7 +2,7 @@
 
 The names and arguments are the worker's contract (worker/tasks.py registers them under these names):
 grader.grade_submission(submission_id), grader.preview_regrade(item_id) and
-grader.similarity(assignment_id, full). Callers send only after the row the
+grader.similarity(assignment_id, full), grader.lti_score(assignment_id, user_id). Callers send only after the row the
 id names is committed (app.grading.dispatch, app.grading.previews).
 """
 import threading
@@ -10,6 +10,7 @@ import threading
 GRADE_TASK = 'grader.grade_submission'
 PREVIEW_TASK = 'grader.preview_regrade'
 SIMILARITY_TASK = 'grader.similarity'
+LTI_SCORE_TASK = 'grader.lti_score'
 
 
 class Sender:
@@ -39,3 +40,7 @@ class Sender:
         """Ask a worker to update (full: recompute) an assignment's similarity report; fails at once, without
         retries, when the broker is down (the next upload or the page's button sends it again)."""
         self._client().send_task(SIMILARITY_TASK, args=[assignment_id, full], queue='cpu', retry=False)
+
+    def lti_score(self, assignment_id, user_id):
+        """Ask a worker to send a student's score to the LMS links of the assignment (app.lti.passback)."""
+        self._client().send_task(LTI_SCORE_TASK, args=[assignment_id, user_id], queue='cpu')

@@ -10,4 +10,6 @@ roles       LMS roles to instructor / student
 accounts    the account of a platform's user (platform, sub), its course membership
 errors      LaunchRefused: the sentence shown on the refusal page
 launch      a launch carried out: state consumed, token checked, account linked, course joined, assignment found
+ags         line items found or made, scores posted (Assignment and Grade Services)
+passback    a student's score sent to the gradebook of each LMS link of the assignment, recorded per link
 """

@@ -42,6 +42,8 @@ class Launch:
     lineitem_url: str = ''
     memberships_url: str = ''
     deep_linking: dict = None          # a LtiDeepLinkingRequest's settings (app.lti.deep_linking)
+    lineitems_url: str = ''
+    link_title: str = ''
 
 
 def _text(claims, name, limit, required=True, what=None):
@@ -148,7 +150,8 @@ def _launch(claims, platform, nonce, deployment_ids, now):
                   resource_link_id='' if deep else _text(link, 'id', ID_MAX, what='link id (resource_link id)'),
                   custom=_custom(claims.get(LTI + 'custom')),
                   lineitem_url=_url(claims.get(AGS), 'lineitem'),
-                  memberships_url=_url(claims.get(NRPS), 'context_memberships_url'), deep_linking=deep)
+                  memberships_url=_url(claims.get(NRPS), 'context_memberships_url'), deep_linking=deep,
+                  lineitems_url=_url(claims.get(AGS), 'lineitems'), link_title=str(link.get('title') or '')[:200])
 
 
 def _name(claims):

@@ -76,7 +76,7 @@ def finish(session, form, cookies, key_cache, now=None):
     context.memberships_url = launch.memberships_url or context.memberships_url
     try:
         if launch.deep_linking is None:
-            _record_link(session, platform, context, launch)
+            _record_link(session, platform, context, launch, assignment)
         user = accounts.account(session, platform, launch)
         accounts.join(session, user, context.course_id, role)
         target = deep_linking.keep(session, platform, context, launch, user, now) if launch.deep_linking else (
@@ -90,25 +90,33 @@ def finish(session, form, cookies, key_cache, now=None):
 
 
 def _assignment(session, platform, context, launch):
-    """The link's assignment (deep linking), else the link's custom parameter assignment=SLUG, else the
-    registration's default; only one of the linked course's assignments (None: the home page)."""
+    """The link's custom parameter assignment=SLUG (deep linking sets it), else the assignment the link opened
+    before, else the registration's default; only one of the linked course's assignments (None: the home page)."""
     link = session.scalars(select(LtiResourceLink).where(LtiResourceLink.platform_id == platform.id,
                                                          LtiResourceLink.resource_link_id == launch.resource_link_id)
                            ).first()
-    if link is not None and link.assignment_id is not None:
-        found = session.get(Assignment, link.assignment_id)
-    elif launch.custom.get('assignment'):
+    if launch.custom.get('assignment'):
         slug = launch.custom['assignment']
         found = session.scalars(select(Assignment).where(Assignment.slug == slug)).first()
         if found is None or found.course_id != context.course_id:
             raise LaunchRefused('assignment', 'this link opens the assignment %r, which its course in the grader '
                                 'does not have: ask your instructor to fix the link' % slug[:64], status_code=404)
+    elif link is not None and link.assignment_id is not None:
+        found = session.get(Assignment, link.assignment_id)
     else:
         found = platform.default_assignment_id and session.get(Assignment, platform.default_assignment_id)
     return found if found is not None and found.course_id == context.course_id else None
 
 
-def _record_link(session, platform, context, launch):
+def _checked(url):
+    """A service URL of the launch when it is https (http on loopback), else '' (not kept)."""
+    try:
+        return registry.check_url(url, 'a service URL') if url else ''
+    except registry.Refused:
+        return ''
+
+
+def _record_link(session, platform, context, launch, assignment):
     link = session.scalars(select(LtiResourceLink).where(LtiResourceLink.platform_id == platform.id,
                                                          LtiResourceLink.resource_link_id == launch.resource_link_id)
                            ).first()
@@ -116,4 +124,10 @@ def _record_link(session, platform, context, launch):
         link = LtiResourceLink(platform_id=platform.id, resource_link_id=launch.resource_link_id,
                                context_id=context.id)
         session.add(link)
-    link.lineitem_url = launch.lineitem_url or link.lineitem_url
+    link.lineitem_url = _checked(launch.lineitem_url) or link.lineitem_url
+    context.lineitems_url = _checked(launch.lineitems_url) or context.lineitems_url
+    link.title = launch.link_title or link.title
+    if assignment is not None and assignment.id != link.assignment_id:    # the link now opens another assignment:
+        if link.assignment_id is not None and not launch.lineitem_url:    # its scores go to that one's column
+            link.lineitem_url = None
+        link.assignment_id = assignment.id

@@ -24,6 +24,7 @@ from app.reports import dashboard
 from app.reports.scores import summarise
 from grader.catalog import PROFILES
 
+from . import lti_grade_pages
 from .charts import histogram_svg, pass_rate_svg, timeline_svg
 from .common import check_csrf, instructor_page, page_user, render, when
 from .student import home_page
@@ -67,7 +68,8 @@ def _dashboard(request, session, user, assignment, status_code=200, **extra):
                                        .order_by(RegradeRun.id.desc()).limit(5)).all(),
                   mean=sum(bests) / len(bests) if bests else None, skeleton=skeletons.summary(assignment),
                   max_skeleton=skeletons.MAX_BYTES,
-                  changes=audit.recent(session, assignment.course_id, 20), **extra)
+                  changes=audit.recent(session, assignment.course_id, 20),
+                  lti_grades=lti_grade_pages.summary(session, assignment), **extra)
 
 
 @router.get('/assignments/{slug}')
@@ -167,6 +169,7 @@ async def regrade_decide(run_id: int, action: str, request: Request, session: Se
         raise HTTPException(409, 'this regrade was already %s' % run.status)
     if action == 'apply':
         previews.apply(session, run, user.id)
+        lti_grade_pages.after_regrade(request, session, run)
     else:
         run.status = 'discarded'
         audit.record(session, 'regrade discarded', user.id, assignment=assignment, detail='run %d' % run.id)

@@ -174,3 +174,10 @@ def submit(page, base, name, data):
 def wait_graded(page):
     """The status moves by itself (no reload by the test) until it says graded."""
     page.locator('#status', has_text='graded').wait_for(timeout=GRADED_S)
+
+
+def launch_from_lms(page, lms, api, user='student', link='Convolutional networks'):
+    """The LMS's user clicks the link on the course page of the test LMS (lms fixture) and lands on the grader."""
+    page.goto(lms + '/course?user=' + user)
+    page.get_by_role('link', name=link).click()
+    page.wait_for_url(api + '/assignments/convnet', timeout=20000)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.core.models import Membership, User
 from app.lti.tables import LtiAccount
-from tests.integration.service.helpers import SHOTS, sessions
+from tests.integration.service.helpers import SHOTS, launch_from_lms, sessions
 
 
 def linked(env, sub):
@@ -22,9 +22,7 @@ def linked(env, sub):
 
 def test_a_student_launch_from_the_lms_opens_the_assignment(lms, api, browser, service_env):
     page = browser.new_context().new_page()
-    page.goto(lms + '/course?user=student')
-    page.get_by_role('link', name='Convolutional networks').click()
-    page.wait_for_url(api + '/assignments/convnet', timeout=20000)
+    launch_from_lms(page, lms, api, 'student')
     assert page.get_by_role('heading', level=1).inner_text() == 'Convolutional networks (EECS 498)'
     assert page.locator('input[type=file]').count() == 1                      # the upload area
     os.makedirs(SHOTS, exist_ok=True)
@@ -32,9 +30,7 @@ def test_a_student_launch_from_the_lms_opens_the_assignment(lms, api, browser, s
     email, name, roles = linked(service_env, 'lms-student-1')
     assert email.endswith('.lti.invalid') and name == 'Sam Learner' and roles == ['student']
     assert page.get_by_role('link', name='Sam Learner').count() == 1          # signed in, named as in the LMS
-    page.goto(lms + '/course?user=teacher')                       # the same browser, now the LMS's teacher
-    page.get_by_role('link', name='Convolutional networks').click()
-    page.wait_for_url(api + '/assignments/convnet', timeout=20000)
+    launch_from_lms(page, lms, api, 'teacher')                    # the same browser, now the LMS's teacher
     assert linked(service_env, 'lms-teacher-1')[2] == ['instructor']
 
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from app.core.models import AuditEvent, Membership, User
+from app.core.models import Assignment, AuditEvent, Membership, User
 from app.lti.tables import LtiAccount, LtiContext, LtiLoginState, LtiResourceLink
 from tests.helpers.loopback import http_server
 from tests.helpers.lti import INSTRUCTOR, PlatformKey, launch_claims
@@ -84,13 +84,15 @@ def test_a_launch_signs_in_and_opens_the_assignment(lms, service_env):
         assert session.scalars(select(Membership.role).where(Membership.user_id == user.id)).all() == ['student']
         link = session.scalars(select(LtiResourceLink)).one()              # what grade passback will need
         context = session.get(LtiContext, link.context_id)
+        convnet = session.scalars(select(Assignment.id).where(Assignment.slug == 'convnet')).one()
         assert (link.resource_link_id, link.lineitem_url, link.assignment_id) == (
-            'link-1', 'https://lms.example/li/9', None)
+            'link-1', 'https://lms.example/li/9', convnet)                 # the link keeps the assignment it opened
         assert (context.title, context.memberships_url) == ('Deep learning', 'https://lms.example/ctx-1/members')
     # the same person again, now an instructor in the LMS: the same account, the role follows the LMS
     r, state, nonce, cookie = login(lms)
-    r = launch(lms, KEY.sign(launch_claims(ISS, CLIENT, nonce, sub='lms-user-1', roles=[INSTRUCTOR])), state, cookie)
-    assert r.status_code == 200 and 'href="/"' in r.text          # no assignment named: the home page
+    r = launch(lms, KEY.sign(launch_claims(ISS, CLIENT, nonce, sub='lms-user-1', roles=[INSTRUCTOR], link='link-2')),
+               state, cookie)
+    assert r.status_code == 200 and 'href="/"' in r.text          # a link naming no assignment: the home page
     with sessions(service_env)() as session:
         assert session.scalars(select(Membership.role).where(Membership.user_id == user.id)).all() == ['instructor']
         assert session.scalar(select(func.count()).select_from(LtiAccount)) == 1
