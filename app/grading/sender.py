@@ -39,3 +39,7 @@ class Sender:
         """Ask a worker to update (full: recompute) an assignment's similarity report; fails at once, without
         retries, when the broker is down (the next upload or the page's button sends it again)."""
         self._client().send_task(SIMILARITY_TASK, args=[assignment_id, full], queue='cpu', retry=False)
+
+    def send(self, name, args, queue='cpu'):
+        """Any other task by name and ids (the LTI services' tasks); fails at once when the broker is down."""
+        self._client().send_task(name, args=args, queue=queue, retry=False)

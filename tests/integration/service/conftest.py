@@ -16,7 +16,7 @@ from app.cli.migrate import upgrade
 from app.cli.seed import seed
 from app.core.db import make_engine, make_sessionmaker
 from tests.helpers.paths import ROOT
-from tests.integration.service.helpers import free_port, set_assignment
+from tests.integration.service.helpers import admin, free_port, set_assignment
 
 
 def _pg_bin():
@@ -172,3 +172,34 @@ def browser():
             '--disable-background-networking', '--disable-component-update', '--disable-sync'])
         yield browser
         browser.close()
+
+
+LMS_CLIENT, LMS_DEPLOYMENT = 'grader-client', 'dep-1'
+
+
+@pytest.fixture
+def lms(api, service_env):
+    """Base URL (localhost) of the platform, registered with the service and its course linked to demo."""
+    port = free_port()
+    issuer = 'http://localhost:%d' % port
+    env = dict(os.environ, LMS_ISSUER=issuer, LMS_CLIENT_ID=LMS_CLIENT, LMS_DEPLOYMENT=LMS_DEPLOYMENT, LMS_TOOL=api)
+    proc = subprocess.Popen([sys.executable, '-m', 'uvicorn', 'tests.integration.service.lti_platform:app_from_env',
+                             '--factory', '--host', '127.0.0.1', '--port', str(port), '--log-level', 'warning'],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get('http://127.0.0.1:%d/jwks' % port, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        url = service_env['AG_DATABASE_URL']
+        rc, _, err = admin(url, 'lti-register', issuer, LMS_CLIENT, '--login-url', issuer + '/authorize',
+                           '--token-url', issuer + '/token', '--jwks-url', 'http://127.0.0.1:%d/jwks' % port,
+                           '--deployment', LMS_DEPLOYMENT, '--name', 'Test LMS')
+        assert rc == 0, err
+        assert admin(url, 'lti-link-course', issuer, 'ctx-1', 'demo')[0] == 0
+        yield issuer
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

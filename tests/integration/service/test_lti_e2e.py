@@ -2,57 +2,8 @@
 in its own process, the service under uvicorn, Chromium between them. The LMS is at http://localhost:P and the
 grader at http://127.0.0.1:T, so every launch crosses sites as it does between a real LMS and the grader."""
 import os
-import subprocess
-import sys
-import time
 
-import httpx
-import pytest
-from sqlalchemy import select
-
-from app.core.models import Membership, User
-from app.lti.tables import LtiAccount
-from tests.helpers.paths import ROOT
-from tests.integration.service.helpers import SHOTS, admin, free_port, sessions
-
-CLIENT, DEPLOYMENT = 'grader-client', 'dep-1'
-
-
-@pytest.fixture
-def lms(api, service_env):
-    """Base URL (localhost) of the platform, registered with the service and its course linked to demo."""
-    port = free_port()
-    issuer = 'http://localhost:%d' % port
-    env = dict(os.environ, LMS_ISSUER=issuer, LMS_CLIENT_ID=CLIENT, LMS_DEPLOYMENT=DEPLOYMENT, LMS_TOOL=api)
-    proc = subprocess.Popen([sys.executable, '-m', 'uvicorn', 'tests.integration.service.lti_platform:app_from_env',
-                             '--factory', '--host', '127.0.0.1', '--port', str(port), '--log-level', 'warning'],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get('http://127.0.0.1:%d/jwks' % port, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        url = service_env['AG_DATABASE_URL']
-        rc, _, err = admin(url, 'lti-register', issuer, CLIENT, '--login-url', issuer + '/authorize',
-                           '--token-url', issuer + '/token', '--jwks-url', 'http://127.0.0.1:%d/jwks' % port,
-                           '--deployment', DEPLOYMENT, '--name', 'Test LMS')
-        assert rc == 0, err
-        assert admin(url, 'lti-link-course', issuer, 'ctx-1', 'demo')[0] == 0
-        yield issuer
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def linked(env, sub):
-    """(e-mail, name, roles in courses) of the account linked to the platform's user sub."""
-    with sessions(env)() as session:
-        link = session.scalars(select(LtiAccount).where(LtiAccount.sub == sub)).one()
-        user = session.get(User, link.user_id)
-        roles = session.scalars(select(Membership.role).where(Membership.user_id == user.id)).all()
-        return user.email, user.name, roles
+from tests.integration.service.helpers import SHOTS, linked
 
 
 def test_a_student_launch_from_the_lms_opens_the_assignment(lms, api, browser, service_env):
