@@ -182,7 +182,8 @@ def linked(env, sub, issuer=None):
     with sessions(env)() as session:
         query = select(LtiAccount).where(LtiAccount.sub == sub)
         if issuer:
-            query = query.join(LtiPlatform, LtiPlatform.id == LtiAccount.platform_id).where(LtiPlatform.issuer == issuer)
+            query = query.join(LtiPlatform, LtiPlatform.id == LtiAccount.platform_id).where(
+                LtiPlatform.issuer == issuer)
         link = session.scalars(query).one()
         user = session.get(User, link.user_id)
         roles = session.scalars(select(Membership.role).where(Membership.user_id == user.id)).all()

@@ -16,7 +16,7 @@ BAD_MEMBERS = [7, {'user_id': 5, 'roles': ['Learner']}, {'user_id': 'x' * 300, '
                {'user_id': 'bad-roles', 'roles': 'Learner'}, {'user_id': 'bad-name', 'roles': [], 'name': 'n' * 300},
                {'user_id': 'bad-status', 'roles': ['Learner'], 'status': 'Gone'},
                {'user_id': 'bad-email', 'roles': ['Learner'], 'email': ['a@b.c']}]
-HOSTILE = ('endless', 'many', 'offsite', 'redirect', 'bad', 'other-course', 'not-json')
+HOSTILE = ('endless', 'many', 'offsite', 'redirect', 'bad', 'other-course', 'not-json', 'down')
 
 
 def _roster(lms):
@@ -64,6 +64,8 @@ def routes(app, lms):
             return JSONResponse({'error': 'a Bearer token with the NRPS scope is needed'}, status_code=401)
         with lms.lock:
             members, mode = _roster(lms)
+        if mode == 'down':
+            return JSONResponse({'error': 'maintenance'}, status_code=503)
         if mode == 'redirect':
             return RedirectResponse(lms.url('/memberships?page=%d' % page), status_code=302)
         content, headers = _page(lms, members, mode, page)

@@ -2,12 +2,15 @@
 uvicorn, a real Celery worker; the instructor's button in Chromium or over HTTP with the page's cookie."""
 import time
 from contextlib import closing
+from datetime import datetime, timezone
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
 from app.core.models import AuditEvent, Course, Membership, User
+from app.lti import roster_sync
+from app.lti.services import ServiceError, Tokens
 from app.lti.tables import LtiAccount, LtiContext, LtiPlatform, LtiRosterSync
 from tests.helpers.lti import INSTRUCTOR, LEARNER
 from tests.integration.service.helpers import admin, browser_like, linked, sessions, shot
@@ -185,3 +188,28 @@ def test_bad_entries_are_skipped_and_no_account_is_taken_over(lms, api, service_
         assert local == {'instructor@example.com': 'Ada Instructor', 'student@example.com': 'Sam Student',
                          'student2@example.com': 'Kim Student'}
         assert not session.scalars(select(LtiAccount).where(LtiAccount.sub.in_(('bad-roles', 'bad-name')))).all()
+
+
+def test_a_platform_down_is_asked_again_then_the_sync_fails(lms, api, service_env):
+    """What the task does between its tries (run here, not by a worker: its backoff is minutes)."""
+    set_memberships_url(service_env, lms + '/memberships')
+    change(lms, mode='down')
+    Session = sessions(service_env)
+    with Session() as session:
+        sync = LtiRosterSync(context_id=context(service_env).id, requested_at=datetime.now(timezone.utc))
+        session.add(sync)
+        session.commit()
+        sync_id = sync.id
+    with pytest.raises(ServiceError) as raised:
+        roster_sync.run(Session, sync_id, Tokens(), last_try=False)
+    assert raised.value.retry
+    with Session() as session:
+        sync = session.get(LtiRosterSync, sync_id)
+        assert sync.status == 'queued' and sync.message.startswith('trying again: the platform answered HTTP 503')
+    roster_sync.run(Session, sync_id, Tokens(), last_try=True)
+    with Session() as session:
+        sync = session.get(LtiRosterSync, sync_id)
+        assert sync.status == 'failed' and 'HTTP 503' in sync.message and sync.finished_at is not None
+    roster_sync.run(Session, sync_id, Tokens())          # a message delivered again: a finished sync stays
+    with Session() as session:
+        assert session.get(LtiRosterSync, sync_id).status == 'failed'
