@@ -19,15 +19,15 @@ from app.grading.sender import Sender
 from app.http.bodylimit import BodyLimit
 from app.http.errors import as_http
 from app.lti.jwks import KeyCache
-from app.web import account, instructor, lti_admin_pages, lti_deep_link_pages, lti_grade_pages, lti_pages, similarity_pages, student
+from app.web import (account, instructor, lti_admin_pages, lti_deep_link_pages, lti_grade_pages, lti_pages,
+                     lti_roster_pages, similarity_pages, student)
 from app.web.common import SignInRequired, render
 
 # Every router, mounted by create_app: the REST API under /api/v1, the pages at the root (docs/howto-app.md).
 API_ROUTERS = (auth.router, submissions.router, exports.router, regrade.router, extensions.router, skeleton.router,
                similarity.router)
 PAGE_ROUTERS = (student.router, instructor.router, account.router, similarity_pages.router, lti_pages.router,
-                lti_deep_link_pages.router, lti_admin_pages.router,
-                lti_grade_pages.router)
+                lti_deep_link_pages.router, lti_admin_pages.router, lti_grade_pages.router, lti_roster_pages.router)
 HEADINGS = {401: 'Please sign in', 403: 'Not for you', 404: 'Not found', 409: 'Not yet', 413: 'Too large',
             410: 'Expired', 422: 'Not accepted', 429: 'Slow down'}
 
@@ -46,6 +46,7 @@ def create_app(settings=None, send_grading=None, send_preview=None, send_similar
     app.state.send_preview = send_preview or sender.preview
     app.state.send_similarity = send_similarity or sender.similarity
     app.state.send_lti_score = sender.lti_score              # grade passback to LMSs (app.lti.passback)
+    app.state.send_task = sender.send                  # other tasks by name (the LTI services')
     app.state.lti_keys = KeyCache()                      # the LTI platforms' public keys, cached (app.lti.jwks)
     for router in API_ROUTERS:
         app.include_router(router, prefix='/api/v1')

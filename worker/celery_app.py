@@ -7,7 +7,8 @@ from app.grading.sender import GRADE_TASK
 
 def create_app(settings=None):
     settings = settings or get_settings()
-    app = Celery('grader', broker=settings.broker_url, include=['worker.tasks', 'worker.lti_grades'])
+    app = Celery('grader', broker=settings.broker_url, include=['worker.tasks', 'worker.lti_grades',
+                                                                     'worker.lti_roster'])
     app.conf.update(
         task_acks_late=True,                  # a task is acknowledged after it ran ...
         task_reject_on_worker_lost=True,      # ... and goes back to the queue if its worker dies

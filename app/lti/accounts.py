@@ -18,8 +18,9 @@ def lti_email(platform, sub):
     return 'lti-%s@platform-%d%s' % (hashlib.sha256(sub.encode()).hexdigest()[:20], platform.id, LTI_DOMAIN)
 
 
-def account(session, platform, launch):
-    """The user linked to (platform, launch.sub), made on the first launch; its name follows the LMS."""
+def account(session, platform, launch, how='LTI launch'):
+    """The user linked to (platform, launch.sub), made on the first launch (or roster sync: how); its name
+    follows the LMS."""
     link = session.scalars(select(LtiAccount).where(LtiAccount.platform_id == platform.id,
                                                     LtiAccount.sub == launch.sub)).first()
     if link is not None:
@@ -32,7 +33,7 @@ def account(session, platform, launch):
     session.add(user)
     session.flush()
     session.add(LtiAccount(platform_id=platform.id, sub=launch.sub, user_id=user.id))
-    audit.record(session, 'account created', subject_id=user.id, detail='LTI launch from %s' % platform.issuer[:100])
+    audit.record(session, 'account created', subject_id=user.id, detail='%s from %s' % (how, platform.issuer[:100]))
     return user
 
 

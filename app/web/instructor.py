@@ -24,7 +24,7 @@ from app.reports import dashboard
 from app.reports.scores import summarise
 from grader.catalog import PROFILES
 
-from . import lti_grade_pages
+from . import lti_grade_pages, lti_roster_pages
 from .charts import histogram_svg, pass_rate_svg, timeline_svg
 from .common import check_csrf, instructor_page, page_user, render, when
 from .student import home_page
@@ -69,7 +69,8 @@ def _dashboard(request, session, user, assignment, status_code=200, **extra):
                   mean=sum(bests) / len(bests) if bests else None, skeleton=skeletons.summary(assignment),
                   max_skeleton=skeletons.MAX_BYTES,
                   changes=audit.recent(session, assignment.course_id, 20),
-                  lti_grades=lti_grade_pages.summary(session, assignment), **extra)
+                  lti_grades=lti_grade_pages.summary(session, assignment),
+                  lti_roster=lti_roster_pages.view(session, assignment.course_id), **extra)
 
 
 @router.get('/assignments/{slug}')

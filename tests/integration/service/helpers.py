@@ -16,6 +16,7 @@ from app.cli.migrate import upgrade
 from app.core.db import make_engine, make_sessionmaker
 from app.core.models import Assignment, CheckRow, Course, Membership, Submission, User
 from app.core.storage import DbStorage
+from app.lti.tables import LtiAccount, LtiPlatform
 from tests.helpers.paths import ROOT
 
 V1 = '/api/v1'
@@ -181,3 +182,16 @@ def launch_from_lms(page, lms, api, user='student', link='Convolutional networks
     page.goto(lms + '/course?user=' + user)
     page.get_by_role('link', name=link).click()
     page.wait_for_url(api + '/assignments/convnet', timeout=20000)
+
+
+def linked(env, sub, issuer=None):
+    """(e-mail, name, roles in courses) of the account linked to the platform's (issuer's, when given) user sub."""
+    with sessions(env)() as session:
+        query = select(LtiAccount).where(LtiAccount.sub == sub)
+        if issuer:
+            query = query.join(LtiPlatform, LtiPlatform.id == LtiAccount.platform_id).where(
+                LtiPlatform.issuer == issuer)
+        link = session.scalars(query).one()
+        user = session.get(User, link.user_id)
+        roles = session.scalars(select(Membership.role).where(Membership.user_id == user.id)).all()
+        return user.email, user.name, roles

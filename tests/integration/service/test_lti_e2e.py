@@ -4,20 +4,7 @@ grader at http://127.0.0.1:T, so every launch crosses sites as it does between a
 lms fixture: tests/integration/service/conftest.py)."""
 import os
 
-from sqlalchemy import select
-
-from app.core.models import Membership, User
-from app.lti.tables import LtiAccount
-from tests.integration.service.helpers import SHOTS, launch_from_lms, sessions
-
-
-def linked(env, sub):
-    """(e-mail, name, roles in courses) of the account linked to the platform's user sub."""
-    with sessions(env)() as session:
-        link = session.scalars(select(LtiAccount).where(LtiAccount.sub == sub)).one()
-        user = session.get(User, link.user_id)
-        roles = session.scalars(select(Membership.role).where(Membership.user_id == user.id)).all()
-        return user.email, user.name, roles
+from tests.integration.service.helpers import SHOTS, launch_from_lms, linked
 
 
 def test_a_student_launch_from_the_lms_opens_the_assignment(lms, api, browser, service_env):
