@@ -7,7 +7,7 @@ DELETE /api/v1/assignments/{slug}/extensions/{email}   back to the class's dates
 from datetime import datetime
 from typing import Optional
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from app.core.db import aware
 from app.core.models import Extension, User
 from app.courses import terms
 from app.http.deps import CurrentUser, SessionDep
+from app.lti import passback
 
 router = APIRouter(tags=['extensions'])
 
@@ -45,7 +46,8 @@ def list_extensions(slug: str, session: SessionDep, user: CurrentUser):
 
 
 @router.put('/assignments/{slug}/extensions/{email}')
-def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep, user: CurrentUser):
+def put_extension(slug: str, email: str, body: ExtensionIn, request: Request, session: SessionDep,
+                  user: CurrentUser):
     assignment = _assignment(session, user, slug)
     student = find_course_member(session, assignment, email=email)
     try:
@@ -54,15 +56,17 @@ def put_extension(slug: str, email: str, body: ExtensionIn, session: SessionDep,
         session.rollback()
         raise HTTPException(422, str(exc))
     session.commit()
+    passback.queue(request.app.state.send_lti_score, session, assignment, [student.id])     # the LMS's score
     extension = session.scalars(select(Extension).where(Extension.assignment_id == assignment.id,
                                                         Extension.user_id == student.id)).one()
     return _row(session, student.email, extension)
 
 
 @router.delete('/assignments/{slug}/extensions/{email}', status_code=204)
-def delete_extension(slug: str, email: str, session: SessionDep, user: CurrentUser):
+def delete_extension(slug: str, email: str, request: Request, session: SessionDep, user: CurrentUser):
     assignment = _assignment(session, user, slug)
     student = find_course_member(session, assignment, email=email)
     terms.revoke(session, assignment, student.id, user.id)
     session.commit()
+    passback.queue(request.app.state.send_lti_score, session, assignment, [student.id])
     return Response(status_code=204)

@@ -92,9 +92,18 @@ def take(session, request_id, user, now):
     return row
 
 
+def max_points(assignment):
+    """What the assignment's gradings are out of: its profile's checks, the training checks only when it runs them
+    (grader.engine.select_checks)."""
+    profile = PROFILES.get(assignment.profile)
+    if profile is None:
+        return 100.0
+    return round(sum(c.points for c in profile.checks if assignment.training_checks or not c.slow), 2)
+
+
 def content_item(assignment, tool_base):
     """The LMS link to the assignment, with a gradebook column of its maximum points."""
-    maximum = round(PROFILES[assignment.profile].max_score, 2) if assignment.profile in PROFILES else 100.0
+    maximum = max_points(assignment)
     return {'type': RESOURCE_LINK, 'title': assignment.title, 'url': tool_base + '/lti/launch',
             'custom': {'assignment': assignment.slug},
             'lineItem': {'scoreMaximum': maximum, 'label': assignment.title, 'resourceId': assignment.slug}}

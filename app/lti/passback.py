@@ -5,6 +5,7 @@ The score is what the instructor dashboard shows as the student's best (app.repo
 rule, late penalty and extensions applied), out of their submissions' maximum. Each (link, student) has one
 LtiGradeSync row: pending while being sent, sent, or failed with the platform's reason; a score equal to the
 last one sent is not sent again."""
+import logging
 from datetime import datetime, timezone
 
 from sqlalchemy import exists, select
@@ -17,6 +18,7 @@ from app.lti.services import ServiceError
 from app.lti.tables import LtiAccount, LtiContext, LtiGradeSync, LtiPlatform, LtiResourceLink
 from app.reports.scores import summarise
 
+log = logging.getLogger(__name__)
 MAX_LINKS = 20              # links of one assignment a score goes to
 
 
@@ -113,13 +115,35 @@ def send(session, tokens, assignment_id, user_id, final=False, now=None):
 
 
 def resend_all(session, assignment):
-    """Every score of the assignment to send again (rows back to pending) -> the ids of the students to queue:
-    those of its course with an account on a platform of its links."""
+    """Every score of the assignment to send again (rows back to pending) -> the ids of the students to queue."""
     links = session.scalars(select(LtiResourceLink).where(LtiResourceLink.assignment_id == assignment.id)).all()
     now = datetime.now(timezone.utc)
     for row in session.scalars(select(LtiGradeSync).where(LtiGradeSync.link_id.in_([k.id for k in links]))):
         row.status, row.attempts, row.requested_at = 'pending', 0, now
     session.commit()
+    return lms_students(session, assignment, links)
+
+
+def queue(send, session, assignment, user_ids=None):
+    """After a change that may move scores (an extension, new dates or penalty, an applied regrade): send(
+    assignment_id, user_id) for each student given (None: all of lms_students) when LMS links open the assignment.
+    A broker that is down stops it, logged: the dashboard's button sends them again. -> the number sent."""
+    if not has_links(session, assignment.id):
+        return 0
+    ids = lms_students(session, assignment) if user_ids is None else list(user_ids)
+    for n, user_id in enumerate(ids):
+        try:
+            send(assignment.id, user_id)
+        except Exception as exc:
+            log.warning('the LMS scores of assignment %d were not queued: %s', assignment.id, exc)
+            return n
+    return len(ids)
+
+
+def lms_students(session, assignment, links=None):
+    """Ids of the course's students with an account on a platform of the assignment's links."""
+    if links is None:
+        links = session.scalars(select(LtiResourceLink).where(LtiResourceLink.assignment_id == assignment.id)).all()
     return list(session.scalars(select(LtiAccount.user_id).distinct().join(Membership, (
         Membership.user_id == LtiAccount.user_id) & (Membership.course_id == assignment.course_id)).where(
         Membership.role == 'student', LtiAccount.platform_id.in_({k.platform_id for k in links}))))

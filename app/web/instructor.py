@@ -116,6 +116,7 @@ def extension(slug: str, student_id: int, request: Request, session: SessionDep,
             return _history(request, session, user, assignment, student, status_code=422, extension_error=str(exc),
                             typed=(due_at, late_due_at))
     session.commit()
+    lti_grade_pages.after_change(request, session, assignment, [student.id])       # a late penalty may go
     return _history(request, session, user, assignment, student, extension_saved=action)
 
 
@@ -178,6 +179,9 @@ async def regrade_decide(run_id: int, action: str, request: Request, session: Se
     return RedirectResponse('/instructor/regrades/%d' % run.id, status_code=303)
 
 
+SCORE_SETTINGS = ('due', 'late due', 'late penalty')       # a change moves late penalties: scores to the LMS again
+
+
 def _settings_view(a):
     return {'title': a.title, 'profile': a.profile, 'due': when(a.due_at), 'late due': when(a.late_due_at),
             'late penalty': '%g %%' % (a.late_penalty * 100), 'uploads at once': a.rate_limit_burst,
@@ -221,6 +225,9 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
         audit.record(session, 'settings changed', user.id, assignment=assignment, detail='; '.join(changed))
     terms.mark_late(session, assignment)
     session.commit()
+    after = _settings_view(assignment)
+    if any(before[k] != after[k] for k in SCORE_SETTINGS):
+        lti_grade_pages.after_change(request, session, assignment)           # late penalties moved
     return _dashboard(request, session, user, assignment, settings_saved=True)
 
 
@@ -289,6 +296,7 @@ def extensions_import(slug: str, request: Request, session: SessionDep, csrf: An
     for student, (_, due, late) in zip(students, rows):
         terms.grant(session, assignment, student.id, due, late, user.id)
     session.commit()
+    lti_grade_pages.after_change(request, session, assignment, [student.id for student in students])
     return _dashboard(request, session, user, assignment, extensions_saved=len(rows))
 
 

@@ -1,14 +1,12 @@
 """The dashboard's LMS grade sync section (app/web/templates/_lti_grades.html): how many scores reached the LMS,
 which failed and why, and the button that sends every score again. Scores of a regrade are sent once applied."""
-import logging
-
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 
-from app.core.models import Submission, User
+from app.core.models import Assignment, Submission, User
 from app.http.deps import SessionDep
 from app.lti import passback
 from app.lti.tables import LtiGradeSync, LtiResourceLink
@@ -16,7 +14,6 @@ from app.lti.tables import LtiGradeSync, LtiResourceLink
 from .common import instructor_page
 
 router = APIRouter(prefix='/instructor', include_in_schema=False)
-log = logging.getLogger(__name__)
 MAX_FAILURES = 20                 # failures listed on the page
 
 
@@ -34,23 +31,16 @@ def summary(session, assignment):
             'last_sent': session.scalar(select(func.max(LtiGradeSync.sent_at)).where(mine))}
 
 
-def queue(request, assignment_id, user_ids):
-    """Send each student's score task; a broker that is down is logged (the button sends them again)."""
-    send = request.app.state.send_lti_score
-    for user_id in user_ids:
-        try:
-            send(assignment_id, user_id)
-        except Exception as exc:
-            log.warning('LMS score of user %d not queued: %s', user_id, exc)
-            return
+def after_change(request, session, assignment, user_ids=None):
+    """Queue the scores a change may have moved (app.lti.passback.queue), students given or all."""
+    passback.queue(request.app.state.send_lti_score, session, assignment, user_ids)
 
 
 def after_regrade(request, session, run):
     """The owners of an applied regrade's submissions: their scores may have changed."""
-    if passback.has_links(session, run.assignment_id):
-        done = [item.submission_id for item in run.items if item.status == 'done']
-        queue(request, run.assignment_id, session.scalars(select(Submission.owner_id).distinct().where(
-            Submission.id.in_(done))).all())
+    done = [item.submission_id for item in run.items if item.status == 'done']
+    after_change(request, session, session.get(Assignment, run.assignment_id), session.scalars(
+        select(Submission.owner_id).distinct().where(Submission.id.in_(done))).all())
 
 
 @router.post('/assignments/{slug}/lti-grades/resend')
@@ -58,5 +48,5 @@ def resend(slug: str, request: Request, session: SessionDep, csrf: Annotated[str
     """Every student's score sent to the LMS again (the instructors of the course only)."""
     _, assignment = instructor_page(request, session, slug, {'csrf': csrf})
     if passback.has_links(session, assignment.id):
-        queue(request, assignment.id, passback.resend_all(session, assignment))
+        after_change(request, session, assignment, passback.resend_all(session, assignment))
     return RedirectResponse('/instructor/assignments/%s#lti-grades' % assignment.slug, status_code=303)

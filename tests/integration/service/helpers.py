@@ -195,3 +195,22 @@ def linked(env, sub, issuer=None):
         user = session.get(User, link.user_id)
         roles = session.scalars(select(Membership.role).where(Membership.user_id == user.id)).all()
         return user.email, user.name, roles
+
+
+ADMIN_EMAIL = 'root@example.com'
+
+
+def add_admin(env):
+    """A site admin account (ADMIN_EMAIL) -> its password."""
+    rc, out, err = admin(env['AG_DATABASE_URL'], 'add-user', ADMIN_EMAIL, '--admin')
+    assert rc == 0, err
+    return out.strip().split(',')[1]
+
+
+def register_lms(page, issuer, client_id, login, token, jwks, deployments):
+    """Fill and send the form that registers an LMS on the admin page /admin/lti."""
+    for label, value in (('Name', 'Test LMS'), ('Issuer', issuer), ('Client id', client_id),
+                         ('Login (OIDC authorization) URL', login), ('Token URL', token), ('JWKS URL', jwks)):
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label('Deployment ids').fill(deployments)
+    page.get_by_role('button', name='Register').click()

@@ -80,6 +80,14 @@ def _failure(lms):
     return JSONResponse({'error': 'failing as asked'}, status_code=fail['status'])
 
 
+def add_lineitem(lms, item):
+    """A new line item of the course (a dict as AGS defines it) -> its id (URL)."""
+    with lms.lock:
+        item = dict(item, id=lms.url('/lineitems/%d' % (len(lms.state['lineitems']) + 1)))
+        lms.state['lineitems'][item['id']] = item
+    return item['id']
+
+
 def routes(app, lms):
     """Add the routes to the FastAPI app."""
     lms.state.update(lineitems={}, scores={}, score_posts=0, stolen=[], claim={})
@@ -103,9 +111,8 @@ def routes(app, lms):
         if item is None or not isinstance(item.get('label'), str) or not item['label'] or not _number(
                 item.get('scoreMaximum')) or item['scoreMaximum'] <= 0:
             return JSONResponse({'error': 'a line item needs a label and a positive scoreMaximum'}, status_code=400)
+        item['id'] = add_lineitem(lms, item)
         with lms.lock:
-            item['id'] = lms.url('/lineitems/%d' % (len(lms.state['lineitems']) + 1))
-            lms.state['lineitems'][item['id']] = item
             named = lms.state['claim'].get('created')
         return JSONResponse(dict(item, id=named or item['id']), status_code=201, media_type=LINEITEM_TYPE)
 

@@ -2,12 +2,15 @@
 the platform keeps the link the tool sends back (lti1p3platform checks its signature with the tool's JWKS).
 
   GET /course/add-tool?user=U   the LMS's "add an external tool" page: its link starts a deep linking launch
-  POST /deep-link-return        the tool's LtiDeepLinkingResponse (form field JWT): its links join the course"""
+  POST /deep-link-return        the tool's LtiDeepLinkingResponse (form field JWT): its links join the course,
+                                each with a line item (gradebook column) when the item asks for one"""
 import html
 
 import jwt
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+
+from tests.integration.service import lti_platform_ags
 
 DL = 'https://purl.imsglobal.org/spec/lti-dl/claim/'
 DATA = 'lms-opaque-state-42'
@@ -35,10 +38,13 @@ def routes(app, lms):
             ('data', sent.get(DL + 'data'), DATA)) if value != expected]
         if problems:
             return HTMLResponse('<h1>Refused</h1><p>wrong %s</p>' % ', '.join(problems), status_code=400)
-        with lms.lock:
-            links = lms.state.setdefault('links', {})
-            for item in items:
-                links['dl-%d' % (len(links) + 1)] = (item.get('title') or 'Untitled', item.get('custom') or {})
+        for item in items:
+            with lms.lock:
+                links = lms.state.setdefault('links', {})
+                link = 'dl-%d' % (len(links) + 1)
+                links[link] = (item.get('title') or 'Untitled', item.get('custom') or {})
+            if isinstance(item.get('lineItem'), dict):       # a gradebook column for the link, as LMSs make
+                lti_platform_ags.add_lineitem(lms, dict(item['lineItem'], resourceLinkId=link))
         titles = ', '.join(html.escape(item.get('title') or 'Untitled') for item in items)
         return HTMLResponse('<!doctype html><title>Added</title><h1>Added: %s</h1>' % titles)
 

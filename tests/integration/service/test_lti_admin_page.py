@@ -7,26 +7,9 @@ from sqlalchemy import func, select
 
 from app.core.models import AuditEvent, User
 from app.lti.tables import LtiDeployment, LtiPlatform
-from tests.integration.service.helpers import admin, browser_like, sessions, shot, sign_in
+from tests.integration.service.helpers import (ADMIN_EMAIL as EMAIL, add_admin, browser_like, register_lms,
+                                               sessions, shot, sign_in)
 from tests.integration.service.lti_platform import CLIENT_ID, DEPLOYMENT_ID, registered_urls
-
-EMAIL = 'root@example.com'
-
-
-def add_admin(env):
-    """A site admin account -> its password."""
-    rc, out, err = admin(env['AG_DATABASE_URL'], 'add-user', EMAIL, '--admin')
-    assert rc == 0, err
-    return out.strip().split(',')[1]
-
-
-def register(page, issuer, client_id, login, token, jwks, deployments):
-    for label, value in (('Name', 'Test LMS'), ('Issuer', issuer), ('Client id', client_id),
-                         ('Login (OIDC authorization) URL', login), ('Token URL', token), ('JWKS URL', jwks)):
-        page.get_by_label(label, exact=True).fill(value)
-    page.get_by_label('Deployment ids').fill(deployments)
-    page.get_by_role('button', name='Register').click()
-
 
 def test_an_admin_registers_the_lms_on_the_page_and_its_launches_work(lms_server, api, browser, service_env):
     page = sign_in(browser, api, EMAIL, '/admin/lti', add_admin(service_env))
@@ -36,13 +19,13 @@ def test_an_admin_registers_the_lms_on_the_page_and_its_launches_work(lms_server
     assert page.locator('#tool-pem').inner_text().startswith('-----BEGIN PUBLIC KEY-----')
     assert [k['kid'] for k in httpx.get(api + '/lti/jwks').json()['keys']] == [kid]
     login, token, jwks = registered_urls(lms_server)
-    register(page, lms_server, CLIENT_ID, login, token, 'http://lms.example/jwks', DEPLOYMENT_ID)
+    register_lms(page, lms_server, CLIENT_ID, login, token, 'http://lms.example/jwks', DEPLOYMENT_ID)
     assert page.get_by_role('alert').inner_text() == (
         "The JWKS URL 'http://lms.example/jwks' is not an https URL of at most 500 characters.")
     assert page.get_by_label('Issuer', exact=True).input_value() == lms_server          # kept to correct
-    register(page, lms_server, ' ', login, token, jwks, DEPLOYMENT_ID)
+    register_lms(page, lms_server, ' ', login, token, jwks, DEPLOYMENT_ID)
     assert page.get_by_role('alert').inner_text() == 'The client id must be 1 to 255 printable characters.'
-    register(page, lms_server, CLIENT_ID, login, token, jwks, DEPLOYMENT_ID)
+    register_lms(page, lms_server, CLIENT_ID, login, token, jwks, DEPLOYMENT_ID)
     assert page.get_by_role('status').inner_text() == 'Registered %s (client %s).' % (lms_server, CLIENT_ID)
     page.get_by_label('New deployment id').fill('dep-2')
     page.get_by_role('button', name='Add the deployment').click()

@@ -13,7 +13,7 @@ from app.core.models import User
 from app.lti.tables import LtiAccount, LtiContext, LtiGradeSync, LtiResourceLink
 from tests.integration.service.helpers import (GRADED_S, browser_like, graded_row, launch_from_lms,
                                                member_elsewhere, sessions, set_assignment, shot, sign_in, submit,
-                                               wait_graded)
+                                               token, wait_graded)
 
 DASHBOARD = '/instructor/assignments/convnet'
 SUB = 'lms-student-1'
@@ -126,10 +126,18 @@ def test_the_late_penalty_and_an_extension_are_in_the_score_sent(site, lms, brow
             student_id = session.scalars(select(LtiAccount.user_id).where(LtiAccount.sub == SUB)).one()
         r = teacher.post(DASHBOARD + '/students/%d/extension' % student_id,
                          data={'csrf': csrf, 'due_at': (NOW + timedelta(days=1)).strftime('%Y-%m-%dT%H:%M')})
-        assert r.status_code == 200
-        resend(teacher, csrf)
-        assert settled(service_env)['status'] == 'sent'
-        assert lms_scores(lms)[SUB] == (8.0, 10.0)                          # on time under the extension
+        assert r.status_code == 200                                     # sent by itself: on time under it
+        wait_until('the extension in the LMS', lambda: lms_scores(lms)[SUB] == (8.0, 10.0))
+        r = httpx.delete(site + '/api/v1/assignments/convnet/extensions/' + email,
+                         headers=token(site, 'instructor@example.com'))
+        assert r.status_code == 204                                      # taken back over REST: late again
+        wait_until('the extension gone in the LMS', lambda: lms_scores(lms)[SUB] == (6.0, 10.0))
+        moment = lambda days: (NOW + timedelta(days=days)).strftime('%Y-%m-%dT%H:%M')    # noqa: E731
+        r = teacher.post(DASHBOARD + '/settings', data={
+            'csrf': csrf, 'title': 'Convolutional networks', 'profile': 'eecs498', 'due_at': moment(-1),
+            'late_due_at': moment(2), 'late_penalty_percent': '50'})
+        assert r.status_code == 200 and 'Saved.' in r.text                # a new penalty: every score again
+        wait_until('the new penalty in the LMS', lambda: lms_scores(lms)[SUB] == (4.0, 10.0))
 
 
 def test_a_platform_down_is_retried_with_backoff_then_the_score_is_sent(site, lms, browser, service_env):
