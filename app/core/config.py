@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     token_lifetime_s: int = 7 * 24 * 3600
     secret_key: str = ''                  # leaderboard pseudonyms; empty: a random key kept in SQL (service_keys)
     public_url: str = ''                  # the service's external base URL (LTI redirect_uri); empty: each request's
+    lti_loopback: bool = False            # LTI service calls may reach this machine (an LMS here: development, tests)
     cookie_secure: bool = False           # true behind HTTPS: the pages' cookie is then sent over HTTPS only
     upload_max_file_bytes: int = 2 * 1024 * 1024
     upload_max_request_bytes: int = 8 * 1024 * 1024

@@ -3,14 +3,20 @@
 An access token comes from the platform's token URL by the OAuth 2 client-credentials grant with a JWT client
 assertion signed by the tool's key (IMS Security Framework 4.1); tokens are cached per process until shortly
 before they expire. Every answer is read with a timeout and a size limit, redirects are not followed, and every
-URL must be https (http on loopback only). ServiceError says what failed and whether trying later may help."""
+URL must be https (http on loopback only) and its host's every address public: a platform's URLs (line items,
+roster pages, their next links) never reach the grader's own network (Redis, PostgreSQL, a cloud's metadata
+address); loopback only with AG_LTI_LOOPBACK. ServiceError says what failed and whether trying later may help."""
+import ipaddress
 import secrets
+import socket
 import threading
 import time
+from urllib.parse import urlsplit
 
 import httpx
 import jwt
 
+from app.core.config import get_settings
 from app.lti import keys, registry
 
 SCORE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score'
@@ -44,9 +50,27 @@ def client_assertion(session, platform, now=None):
 
 def _checked(url, what):
     try:
-        return registry.check_url(url, what)
+        url = registry.check_url(url, what)
     except registry.Refused as exc:
         raise ServiceError(str(exc), retry=False)
+    check_host(urlsplit(url).hostname)
+    return url
+
+
+def check_host(host, allow_loopback=None):
+    """ServiceError unless every address of host is public (or loopback, when allowed: AG_LTI_LOOPBACK)."""
+    allow = get_settings().lti_loopback if allow_loopback is None else allow_loopback
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)}
+    except (OSError, UnicodeError):
+        raise ServiceError('the platform\'s host %s cannot be resolved' % host[:100])
+    for text in sorted(found):
+        ip = ipaddress.ip_address(text.split('%')[0])
+        ip = getattr(ip, 'ipv4_mapped', None) or ip
+        if not ((ip.is_global and not ip.is_multicast) or (allow and ip.is_loopback)):
+            raise ServiceError('the platform\'s host %s is at %s, not a public address: the grader calls LMS services '
+                               'on the internet only (AG_LTI_LOOPBACK=1 lets in an LMS on this machine)'
+                               % (host[:100], ip), retry=False)
 
 
 def call(method, url, token=None, accept=None, content_type=None, body=None, data=None, max_bytes=MAX_BYTES,
