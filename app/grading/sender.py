@@ -42,8 +42,9 @@ class Sender:
         self._client().send_task(SIMILARITY_TASK, args=[assignment_id, full], queue='cpu', retry=False)
 
     def lti_score(self, assignment_id, user_id):
-        """Ask a worker to send a student's score to the LMS links of the assignment (app.lti.passback)."""
-        self._client().send_task(LTI_SCORE_TASK, args=[assignment_id, user_id], queue='cpu')
+        """Ask a worker to send a student's score to the LMS links of the assignment (app.lti.passback); fails at
+        once when the broker is down (logged; the dashboard's button sends it again)."""
+        self.send(LTI_SCORE_TASK, [assignment_id, user_id])
 
     def send(self, name, args, queue='cpu'):
         """Any other task by name and ids (the LTI services' tasks); fails at once when the broker is down."""

@@ -125,6 +125,16 @@ def celery_worker(service_env):
         proc.stderr.close()
 
 
+def wait_up(url, tries=200):
+    """Until url answers 200 (a server this fixture started), at most tries times 50 ms."""
+    for _ in range(tries):
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def api(service_env):
     """Base URL of the API served by uvicorn on a free loopback port (migrated, demo-seeded)."""
@@ -137,12 +147,7 @@ def api(service_env):
                             env=dict(os.environ, **service_env), stdout=subprocess.DEVNULL)
     base = 'http://127.0.0.1:%d' % port
     try:
-        for _ in range(200):
-            try:
-                if httpx.get(base + '/healthz', timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        wait_up(base + '/healthz')
         yield base
     finally:
         proc.terminate()
@@ -186,12 +191,7 @@ def lms_server(api):
                              '--factory', '--host', '127.0.0.1', '--port', str(port), '--log-level', 'warning'],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     try:
-        for _ in range(200):
-            try:
-                if httpx.get('http://127.0.0.1:%d/jwks' % port, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        wait_up('http://127.0.0.1:%d/jwks' % port)
         yield issuer
     finally:
         proc.terminate()

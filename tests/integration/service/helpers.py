@@ -214,3 +214,14 @@ def register_lms(page, issuer, client_id, login, token, jwks, deployments):
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_label('Deployment ids').fill(deployments)
     page.get_by_role('button', name='Register').click()
+
+
+def apply_regrade(teacher, profile):
+    """On the dashboard: the assignment's profile changed, a regrade previewed, then applied."""
+    from playwright.sync_api import expect
+    teacher.get_by_label('Profile (course variant)').select_option(profile)
+    teacher.get_by_role('button', name='Save settings').click()
+    teacher.get_by_role('button', name='Preview a regrade of the whole assignment').click()
+    teacher.wait_for_url(re.compile(r'.*/instructor/regrades/\d+$'))
+    expect(teacher.locator('#regrade-progress')).to_contain_text('1 of 1 graded aside', timeout=GRADED_S)
+    teacher.get_by_role('button', name='Apply the new scores').click()

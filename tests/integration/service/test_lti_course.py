@@ -6,13 +6,12 @@ linking and picks the assignment; a student opens the new link, uploads, is grad
 gradebook (the column the LMS made for the link); the teacher, signed in by the LMS alone, applies a regrade and the
 gradebook follows; the teacher syncs the roster. Then the platform's own tokens, tampered with or replayed in the
 browser, are refused with the launch's refusal page."""
-import re
 import time
 from urllib.parse import parse_qs, urlencode
 
 import httpx
 
-from tests.integration.service.helpers import (GRADED_S, add_admin, register_lms, set_assignment, shot, sign_in,
+from tests.integration.service.helpers import (apply_regrade, add_admin, register_lms, set_assignment, shot, sign_in,
                                                submit, wait_graded)
 from tests.integration.service.lti_platform import CLIENT_ID, DEPLOYMENT_ID, registered_urls
 
@@ -74,12 +73,7 @@ def test_a_course_runs_through_the_lms(lms_server, api, browser, service_env, ce
     # the teacher, signed in by the LMS (no password), applies a regrade; the gradebook follows
     teacher.goto(api + '/instructor/assignments/convnet')
     expect(teacher.locator('#lti-sent')).to_have_text('1')
-    teacher.get_by_label('Profile (course variant)').select_option('deep-vision-hw6')
-    teacher.get_by_role('button', name='Save settings').click()
-    teacher.get_by_role('button', name='Preview a regrade of the whole assignment').click()
-    teacher.wait_for_url(re.compile(r'.*/instructor/regrades/\d+$'))
-    expect(teacher.locator('#regrade-progress')).to_contain_text('1 of 1 graded aside', timeout=GRADED_S)
-    teacher.get_by_role('button', name='Apply the new scores').click()
+    apply_regrade(teacher, 'deep-vision-hw6')
     student.reload()
     given, maximum = (float(x) for x in student.locator('#score').inner_text().split(' / '))
     assert (given, maximum) != (92.0, 92.0)

@@ -1,7 +1,6 @@
 """LTI grade passback (Assignment and Grade Services) end to end: the test LMS (lti1p3platform, its own process),
 the service under uvicorn, a real Celery worker, Chromium. A student launched from the LMS is graded; the worker
 makes the link's line item in the LMS course and posts the score; the LMS's gradebook shows it."""
-import re
 import time
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
@@ -11,7 +10,7 @@ from sqlalchemy import select
 
 from app.core.models import User
 from app.lti.tables import LtiAccount, LtiContext, LtiGradeSync, LtiResourceLink
-from tests.integration.service.helpers import (GRADED_S, browser_like, graded_row, launch_from_lms,
+from tests.integration.service.helpers import (apply_regrade, browser_like, graded_row, launch_from_lms,
                                                member_elsewhere, sessions, set_assignment, shot, sign_in, submit,
                                                token, wait_graded)
 
@@ -97,12 +96,7 @@ def test_grades_reach_the_lms_gradebook_after_grading_and_after_an_applied_regra
     shot(teacher, 'lti-grade-sync')
 
     # a regrade under another course variant changes the score: applied, the gradebook follows
-    teacher.get_by_label('Profile (course variant)').select_option('deep-vision-hw6')
-    teacher.get_by_role('button', name='Save settings').click()
-    teacher.get_by_role('button', name='Preview a regrade of the whole assignment').click()
-    teacher.wait_for_url(re.compile(r'.*/instructor/regrades/\d+$'))
-    expect(teacher.locator('#regrade-progress')).to_contain_text('1 of 1 graded aside', timeout=GRADED_S)
-    teacher.get_by_role('button', name='Apply the new scores').click()
+    apply_regrade(teacher, 'deep-vision-hw6')
     page.reload()
     new = page.locator('#score').inner_text()
     assert new != '92 / 92'

@@ -11,12 +11,6 @@ from tests.integration.service.helpers import browser_like, member_elsewhere, se
 pytestmark = pytest.mark.slow
 
 
-def api_token(base, email, password):
-    r = httpx.post(base + '/api/v1/auth/token', data={'username': email, 'password': password})
-    assert r.status_code == 200, r.text
-    return {'Authorization': 'Bearer ' + r.json()['access_token']}
-
-
 def signed_in(client):
     return client.get('/', follow_redirects=False).status_code == 200
 
@@ -24,7 +18,7 @@ def signed_in(client):
 def test_a_student_changes_their_password_on_the_account_page(api):
     client, csrf = browser_like(api, 'student@example.com')
     other, _ = browser_like(api, 'student@example.com')                 # another browser
-    token = api_token(api, 'student@example.com', 'demo')
+    headers = token(api, 'student@example.com', 'demo')
     page = client.get('/account')
     assert page.status_code == 200 and 'autocomplete="new-password"' in page.text and 'href="/account"' in page.text
 
@@ -45,14 +39,14 @@ def test_a_student_changes_their_password_on_the_account_page(api):
     r = change('demo', 'a-long-new-password')
     assert r.status_code == 200 and 'Password changed' in r.text
     assert signed_in(client) and not signed_in(other)                    # this session stays, others end
-    assert httpx.get(api + '/api/v1/me/submissions', headers=token).status_code == 401
+    assert httpx.get(api + '/api/v1/me/submissions', headers=headers).status_code == 401
     assert httpx.post(api + '/login', data={'username': 'student@example.com', 'password': 'demo'}).status_code == 401
     browser_like(api, 'student@example.com', 'a-long-new-password')
 
 
 def test_a_student_changes_their_password_over_the_api(api):
-    first = api_token(api, 'student2@example.com', 'demo')
-    second = api_token(api, 'student2@example.com', 'demo')
+    first = token(api, 'student2@example.com', 'demo')
+    second = token(api, 'student2@example.com', 'demo')
     url = api + '/api/v1/auth/password'
     r = httpx.post(url, json={'current_password': 'nope', 'new_password': 'a-long-new-password'}, headers=first)
     assert r.status_code == 401
@@ -63,7 +57,7 @@ def test_a_student_changes_their_password_over_the_api(api):
     assert r.status_code == 204
     assert httpx.get(api + '/api/v1/me/submissions', headers=first).status_code == 200      # the one used
     assert httpx.get(api + '/api/v1/me/submissions', headers=second).status_code == 401     # the others end
-    api_token(api, 'student2@example.com', 'a-long-new-password')
+    token(api, 'student2@example.com', 'a-long-new-password')
     # a cookie session needs the CSRF header for it, as for every change
     client, csrf = browser_like(api, 'student2@example.com', 'a-long-new-password')
     body = {'current_password': 'a-long-new-password', 'new_password': 'another-long-one'}
