@@ -8,6 +8,8 @@ FastAPI app of ours, served by uvicorn in its own process on loopback.
   GET /authorize                the platform's OIDC authorization endpoint: signs the id_token, auto-posts it
   GET /jwks                     the platform's public key
   POST /token                   OAuth 2 client-credentials grant with the tool's signed assertion (LTI Advantage)
+  POST /test/tamper?kind=K      the next launch's id_token, still signed by this platform, is meant for another
+                                tool (K=aud) or expired ten minutes ago (K=expired)
 
 The extension modules (lti_platform_ags, lti_platform_nrps, lti_platform_dl) add the Advantage services' routes
 and launch claims; each has routes(app, lms) and claims(launch, preflight, lms).
@@ -106,6 +108,12 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
         self.set_launch_presentation_claim(document_target='window')
         for extension in EXTENSIONS:
             extension.claims(self, preflight, self.lms)
+        with self.lms.lock:
+            tamper = self.lms.state.pop('tamper', None)
+        if tamper == 'aud':
+            self.set_extra_claims({'aud': 'another-tool', 'azp': 'another-tool'})
+        elif tamper == 'expired':
+            self.set_id_token_expiration(-600)
 
     def render_launch_form(self, launch_data, **kwargs):
         fields = ''.join('<input type="hidden" name="%s" value="%s">' % (k, html.escape(launch_data[k]))
@@ -150,6 +158,12 @@ def create_app(issuer, client_id, deployment, tool):
     @app.get('/jwks')
     def jwks():
         return lms.platform().get_jwks()
+
+    @app.post('/test/tamper')
+    def tamper(kind: str):
+        with lms.lock:
+            lms.state['tamper'] = kind
+        return {'ok': True}
 
     @app.post('/token')
     async def token(request: Request):

@@ -4,8 +4,8 @@ own process on http://localhost:P) and the grader (uvicorn, a real Celery worker
 A site admin registers the LMS on /admin/lti and links its course; the LMS's teacher adds the grader by deep
 linking and picks the assignment; a student opens the new link, uploads, is graded; the score arrives in the LMS's
 gradebook (the column the LMS made for the link); the teacher, signed in by the LMS alone, applies a regrade and the
-gradebook follows; the teacher syncs the roster. Then the platform's own tokens, tampered with or replayed in the
-browser, are refused with the launch's refusal page."""
+gradebook follows; the teacher syncs the roster. Then the platform's own tokens, signed for another tool,
+expired, with a changed signature or replayed, are refused in the browser with the launch's refusal page."""
 import time
 from urllib.parse import parse_qs, urlencode
 
@@ -93,7 +93,14 @@ def test_a_course_runs_through_the_lms(lms_server, api, browser, service_env, ce
     expect(teacher.locator('#lti-roster')).to_contain_text('1 added, 0 changed, 0 removed')
     expect(teacher.locator('#roster')).to_contain_text('Kai Newman')
 
-    # the platform's own id_token with its signature changed, then the untouched one posted twice
+    # the platform's own id_tokens, meant for another tool, expired, with their signature changed, posted twice
+    intruder = browser.new_context().new_page()
+    for kind, words in (('aud', 'meant for another tool'), ('expired', 'this launch expired')):
+        assert httpx.post(lms + '/test/tamper', params={'kind': kind}, timeout=5).status_code == 200
+        intruder.goto(lms + '/course?user=student')
+        intruder.get_by_role('link', name=TITLE).click()
+        intruder.get_by_role('heading', name=REFUSED).wait_for(timeout=20000)
+        expect(intruder.get_by_role('alert')).to_contain_text(words)
     posted = []
 
     def tamper(route):
@@ -103,7 +110,6 @@ def test_a_course_runs_through_the_lms(lms_server, api, browser, service_env, ce
         form['id_token'] = '.'.join((head, body, ('A' if signature[0] != 'A' else 'B') + signature[1:]))
         route.continue_(post_data=urlencode(form))
 
-    intruder = browser.new_context().new_page()
     intruder.route(api + '/lti/launch', tamper)
     intruder.goto(lms + '/course?user=student')
     intruder.get_by_role('link', name=TITLE).click()
