@@ -3,7 +3,7 @@ FastAPI app of ours, served by uvicorn in its own process on loopback.
 
   GET /course?user=U            the course page of user U (login_hint), with its links to the grader (LINKS and
                                 those added by deep linking, lms.links())
-  GET /course-framed?user=U     the same link shown inside an iframe
+  GET /course-framed?user=U&link=L  a link (link-1 unless L) shown inside an iframe
   GET /launch?user=U&link=L     OIDC login initiation: the browser goes to the tool's login URL
   GET /authorize                the platform's OIDC authorization endpoint: signs the id_token, auto-posts it
   GET /jwks                     the platform's public key
@@ -140,10 +140,12 @@ def create_app(issuer, client_id, deployment, tool):
         return HTMLResponse('<!doctype html><title>%s</title><h1>%s</h1><ul>%s</ul>' % (CONTEXT[1], CONTEXT[1], links))
 
     @app.get('/course-framed')
-    def course_framed(user: str):
-        """The LMS showing the link inside its own page (an iframe), as LMSs do by default."""
+    def course_framed(user: str, link: str = 'link-1'):
+        """The LMS showing a link (or its deep linking dialog: link=deep-link) inside its own page (an iframe), as
+        LMSs do by default."""
         return HTMLResponse('<!doctype html><title>%s</title><h1>%s</h1><iframe title="tool" width="800" height="500"'
-                            ' src="/launch?user=%s&amp;link=link-1"></iframe>' % (CONTEXT[1], CONTEXT[1], user))
+                            ' src="/launch?user=%s&amp;link=%s"></iframe>' % (CONTEXT[1], CONTEXT[1],
+                                                                            html.escape(user), html.escape(link)))
 
     @app.get('/launch')
     def launch(request: Request, user: str, link: str):

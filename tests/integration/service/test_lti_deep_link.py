@@ -63,6 +63,23 @@ def test_a_teacher_adds_an_assignment_from_the_lms_and_a_student_opens_it(lms, a
     assert student.get_by_role('heading', level=1).inner_text() == HW6
 
 
+def test_inside_the_lms_frame_the_choice_opens_in_a_new_window(lms, api, browser, service_env):
+    """The LMS's "add a tool" dialog frames the grader: the same button as a framed launch opens the choice in a
+    window of its own, and the answer posted from there reaches the LMS."""
+    page = browser.new_context().new_page()
+    page.goto(lms + '/course-framed?user=teacher&link=deep-link')
+    button = page.frame_locator('iframe').get_by_role('button', name='Open the grader in a new window')
+    button.wait_for(timeout=20000)
+    with page.expect_popup() as popup:
+        button.click()
+    window = popup.value
+    window.wait_for_url(re.compile(re.escape(api) + r'/lti/deep-link/[\w-]{43}$'), timeout=20000)
+    window.get_by_label(HW6).check()
+    window.get_by_role('button', name='Add to the LMS').click()
+    window.get_by_role('heading', name='Added: ' + HW6).wait_for(timeout=20000)
+    assert count(service_env, LtiDeepLinkRequest) == 0
+
+
 def test_a_learner_and_a_return_url_without_https_are_refused(lms, api, browser, service_env):
     page = browser.new_context().new_page()
     page.goto(lms + '/course/add-tool?user=student')
