@@ -31,16 +31,7 @@ def _json(body, what):
 
 
 def _call(session, tokens, platform, scope, method, url, what, **kw):
-    token = tokens.get(session, platform, [scope])
-    status, _, body = services.call(method, url, token=token, **kw)
-    if 300 <= status < 400:
-        raise ServiceError('the platform answered %s with a redirect (HTTP %d to %s); the grader follows none'
-                           % (what, status, url[:200]), retry=False)
-    if status == 401:                      # a token revoked early: the next try fetches a new one
-        tokens.forget(platform)
-    if not 200 <= status < 300:
-        raise services.failed(status, url, what)
-    return body
+    return services.authorized(session, tokens, platform, scope, method, url, what, **kw)[1]
 
 
 def checked_id(entry, what):

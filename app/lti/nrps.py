@@ -69,18 +69,8 @@ def next_url(headers, url):
 
 
 def _page(session, platform, url, tokens):
-    for attempt in (1, 2):
-        token = tokens.get(session, platform, [services.MEMBERSHIPS])
-        status, headers, body = services.call('GET', url, token=token, accept=CONTAINER)
-        if status == 401 and attempt == 1:           # a token revoked before its time: one new token
-            tokens.forget(platform)
-            continue
-        break
-    if 300 <= status < 400:
-        raise services.ServiceError('the platform answered the roster request (%s) with a redirect (HTTP %d), '
-                                    'which the grader does not follow' % (url[:200], status), retry=False)
-    if status != 200:
-        raise services.failed(status, url, 'the roster request')
+    headers, body = services.authorized(session, tokens, platform, services.MEMBERSHIPS, 'GET', url,
+                                        'the roster request', accept=CONTAINER)
     try:
         container = json.loads(body)
     except ValueError:

@@ -104,6 +104,23 @@ def failed(status, url, what):
                         retry=status >= 500 or status in (401, 408, 429))
 
 
+def authorized(session, tokens, platform, scope, method, url, what, **kw):
+    """(headers, body) of a 2xx answer to a call made with an access token of scope; a 401 fetches a new token
+    and tries once more; a redirect or any other status is a ServiceError."""
+    for attempt in (1, 2):
+        token = tokens.get(session, platform, [scope])
+        status, headers, body = call(method, url, token=token, **kw)
+        if status != 401 or attempt == 2:
+            break
+        tokens.forget(platform)            # a token revoked before its time
+    if 300 <= status < 400:
+        raise ServiceError('the platform answered %s (%s) with a redirect (HTTP %d), which the grader does not '
+                           'follow' % (what, url[:200], status), retry=False)
+    if not 200 <= status < 300:
+        raise failed(status, url, what)
+    return headers, body
+
+
 class Tokens:
     """Access tokens per (platform, scopes), cached until EARLY_S before expiry; one per process."""
 

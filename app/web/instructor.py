@@ -220,12 +220,12 @@ def settings_form(slug: str, request: Request, session: SessionDep, csrf: Annota
     assignment.rate_limit_burst, assignment.rate_limit_per_hour = rate_limit_burst, rate_limit_per_hour
     assignment.details_after_due, assignment.training_checks = details_after_due, training_checks
     assignment.leaderboard = leaderboard
-    changed = ['%s: %s → %s' % (k, before[k], v) for k, v in _settings_view(assignment).items() if before[k] != v]
+    after = _settings_view(assignment)
+    changed = ['%s: %s → %s' % (k, before[k], v) for k, v in after.items() if before[k] != v]
     if changed:
         audit.record(session, 'settings changed', user.id, assignment=assignment, detail='; '.join(changed))
     terms.mark_late(session, assignment)
     session.commit()
-    after = _settings_view(assignment)
     if any(before[k] != after[k] for k in SCORE_SETTINGS):
         lti_grade_pages.after_change(request, session, assignment)           # late penalties moved
     return _dashboard(request, session, user, assignment, settings_saved=True)

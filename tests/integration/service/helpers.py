@@ -225,3 +225,28 @@ def apply_regrade(teacher, profile):
     teacher.wait_for_url(re.compile(r'.*/instructor/regrades/\d+$'))
     expect(teacher.locator('#regrade-progress')).to_contain_text('1 of 1 graded aside', timeout=GRADED_S)
     teacher.get_by_role('button', name='Apply the new scores').click()
+
+
+def wait_until(condition, timeout_s, what, every_s=0.25):
+    """condition()'s first true value, asked every every_s; AssertionError naming what after timeout_s."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(every_s)
+    raise AssertionError('not within %d s: %s' % (timeout_s, what))
+
+
+def sync_roster(page, api):
+    """The convnet dashboard's "Sync roster from the LMS" pressed -> the section's text once the sync is done or
+    failed (the page reloaded meanwhile)."""
+    page.goto(api + '/instructor/assignments/convnet')
+    page.get_by_role('button', name='Sync roster from the LMS').click()
+    page.wait_for_url(api + '/instructor/assignments/convnet#lti-roster')
+
+    def finished():
+        page.reload()
+        return page.locator('#lti-roster .sync-done, #lti-roster .sync-failed').count()
+    wait_until(finished, 120, 'the roster sync finished', every_s=0.3)
+    return page.locator('#lti-roster').inner_text()

@@ -6,13 +6,12 @@ linking and picks the assignment; a student opens the new link, uploads, is grad
 gradebook (the column the LMS made for the link); the teacher, signed in by the LMS alone, applies a regrade and the
 gradebook follows; the teacher syncs the roster. Then the platform's own tokens, signed for another tool,
 expired, with a changed signature or replayed, are refused in the browser with the launch's refusal page."""
-import time
 from urllib.parse import parse_qs, urlencode
 
 import httpx
 
-from tests.integration.service.helpers import (apply_regrade, add_admin, register_lms, set_assignment, shot, sign_in,
-                                               submit, wait_graded)
+from tests.integration.service.helpers import (add_admin, apply_regrade, register_lms, set_assignment, shot,
+                                               sign_in, submit, sync_roster, wait_graded, wait_until)
 from tests.integration.service.lti_platform import CLIENT_ID, DEPLOYMENT_ID, registered_urls
 
 TITLE = 'Convolutional networks (EECS 498)'
@@ -22,15 +21,12 @@ REFUSED = 'The launch from your LMS was refused'
 
 def gradebook_row(page, lms, has, timeout_s=60):
     """The text of the student's row of the LMS gradebook once it contains has (the page reloaded meanwhile)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
+    def shown():
         page.goto(lms + '/gradebook')
         row = page.locator('#gradebook tr', has_text=SUB)
         text = row.inner_text() if row.count() else ''
-        if has in text:
-            return text
-        assert time.monotonic() < deadline, 'the gradebook still shows %r, not %r' % (text, has)
-        time.sleep(0.5)
+        return text if has in text else ''
+    return wait_until(shown, timeout_s, 'the gradebook showing %r' % has, every_s=0.5)
 
 
 def test_a_course_runs_through_the_lms(lms_server, api, browser, service_env, celery_worker, correct_source):
@@ -83,14 +79,7 @@ def test_a_course_runs_through_the_lms(lms_server, api, browser, service_env, ce
     # a roster sync brings the LMS's new member
     kai = {'user_id': 'lms-student-2', 'given_name': 'Kai', 'family_name': 'Newman', 'roles': ['Learner']}
     assert httpx.post(lms + '/test/members', json={'add': [kai]}, timeout=5).status_code == 200
-    teacher.goto(api + '/instructor/assignments/convnet')
-    teacher.get_by_role('button', name='Sync roster from the LMS').click()
-    deadline = time.monotonic() + 60
-    while not teacher.locator('#lti-roster .sync-done, #lti-roster .sync-failed').count():
-        assert time.monotonic() < deadline, 'the roster sync did not finish'
-        time.sleep(0.3)
-        teacher.reload()
-    expect(teacher.locator('#lti-roster')).to_contain_text('1 added, 0 changed, 0 removed')
+    assert '1 added, 0 changed, 0 removed' in sync_roster(teacher, api)
     expect(teacher.locator('#roster')).to_contain_text('Kai Newman')
 
     # the platform's own id_tokens, meant for another tool, expired, with their signature changed, posted twice

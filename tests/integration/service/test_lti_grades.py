@@ -12,7 +12,7 @@ from app.core.models import User
 from app.lti.tables import LtiAccount, LtiContext, LtiGradeSync, LtiResourceLink
 from tests.integration.service.helpers import (apply_regrade, browser_like, graded_row, launch_from_lms,
                                                member_elsewhere, sessions, set_assignment, shot, sign_in, submit,
-                                               token, wait_graded)
+                                               token, wait_graded, wait_until)
 
 DASHBOARD = '/instructor/assignments/convnet'
 SUB = 'lms-student-1'
@@ -28,16 +28,6 @@ def lms_scores(lms):
     return {s['userId']: (s['scoreGiven'], s['scoreMaximum']) for s in lms_state(lms)['scores']}
 
 
-def wait_until(what, check, timeout_s=30):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError('still waiting for %s after %d s' % (what, timeout_s))
-
-
 def sync_row(env):
     """The student's LtiGradeSync row as a dict (None before the first send)."""
     with sessions(env)() as session:
@@ -48,7 +38,8 @@ def sync_row(env):
 
 def settled(env):
     """The sync row once it is sent or failed."""
-    return wait_until('the score sent or failed', lambda: (r := sync_row(env)) and r['status'] != 'pending' and r)
+    return wait_until(lambda: (r := sync_row(env)) and r['status'] != 'pending' and r, 30,
+                      'the score sent or failed')
 
 
 def launched(browser, lms, api, env):
@@ -78,7 +69,7 @@ def test_grades_reach_the_lms_gradebook_after_grading_and_after_an_applied_regra
     expect(page.locator('#score')).to_have_text('92 / 92')
     gradebook = browser.new_context().new_page()
     gradebook.goto(lms + '/gradebook')
-    wait_until('the score in the gradebook', lambda: lms_scores(lms).get(SUB))
+    wait_until(lambda: lms_scores(lms).get(SUB), 30, 'the score in the gradebook')
     gradebook.reload()
     expect(gradebook.locator('#gradebook tr', has_text=SUB)).to_contain_text('Convolutional networks')
     expect(gradebook.locator('#gradebook tr', has_text=SUB)).to_contain_text('92/92')
@@ -101,7 +92,7 @@ def test_grades_reach_the_lms_gradebook_after_grading_and_after_an_applied_regra
     new = page.locator('#score').inner_text()
     assert new != '92 / 92'
     given, maximum = (float(x) for x in new.split(' / '))
-    assert wait_until('the new score in the gradebook', lambda: lms_scores(lms)[SUB] == (given, maximum))
+    assert wait_until(lambda: lms_scores(lms)[SUB] == (given, maximum), 30, 'the new score in the gradebook')
     assert len(lms_state(lms)['lineitems']) == 1                           # the same column
 
 
@@ -121,17 +112,17 @@ def test_the_late_penalty_and_an_extension_are_in_the_score_sent(site, lms, brow
         r = teacher.post(DASHBOARD + '/students/%d/extension' % student_id,
                          data={'csrf': csrf, 'due_at': (NOW + timedelta(days=1)).strftime('%Y-%m-%dT%H:%M')})
         assert r.status_code == 200                                     # sent by itself: on time under it
-        wait_until('the extension in the LMS', lambda: lms_scores(lms)[SUB] == (8.0, 10.0))
+        wait_until(lambda: lms_scores(lms)[SUB] == (8.0, 10.0), 30, 'the extension in the LMS')
         r = httpx.delete(site + '/api/v1/assignments/convnet/extensions/' + email,
                          headers=token(site, 'instructor@example.com'))
         assert r.status_code == 204                                      # taken back over REST: late again
-        wait_until('the extension gone in the LMS', lambda: lms_scores(lms)[SUB] == (6.0, 10.0))
+        wait_until(lambda: lms_scores(lms)[SUB] == (6.0, 10.0), 30, 'the extension gone in the LMS')
         moment = lambda days: (NOW + timedelta(days=days)).strftime('%Y-%m-%dT%H:%M')    # noqa: E731
         r = teacher.post(DASHBOARD + '/settings', data={
             'csrf': csrf, 'title': 'Convolutional networks', 'profile': 'eecs498', 'due_at': moment(-1),
             'late_due_at': moment(2), 'late_penalty_percent': '50'})
         assert r.status_code == 200 and 'Saved.' in r.text                # a new penalty: every score again
-        wait_until('the new penalty in the LMS', lambda: lms_scores(lms)[SUB] == (4.0, 10.0))
+        wait_until(lambda: lms_scores(lms)[SUB] == (4.0, 10.0), 30, 'the new penalty in the LMS')
 
 
 def test_a_platform_down_is_retried_with_backoff_then_the_score_is_sent(site, lms, browser, service_env):
@@ -141,7 +132,8 @@ def test_a_platform_down_is_retried_with_backoff_then_the_score_is_sent(site, lm
     teacher, csrf = browser_like(site, 'instructor@example.com')
     with closing(teacher):
         resend(teacher, csrf)
-        seen = wait_until('the first 503 recorded', lambda: (r := sync_row(service_env)) and r['last_error'] and r)
+        seen = wait_until(lambda: (r := sync_row(service_env)) and r['last_error'] and r, 30,
+                          'the first 503 recorded')
         assert seen['status'] == 'pending' and 'HTTP 503' in seen['last_error']
         done = settled(service_env)
     assert (done['status'], done['attempts'], done['last_error']) == ('sent', 3, '')

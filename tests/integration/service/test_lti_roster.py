@@ -13,7 +13,7 @@ from app.lti import roster_sync
 from app.lti.services import ServiceError, Tokens
 from app.lti.tables import LtiAccount, LtiContext, LtiPlatform, LtiRosterSync
 from tests.helpers.lti import INSTRUCTOR, LEARNER
-from tests.integration.service.helpers import admin, browser_like, linked, sessions, shot
+from tests.integration.service.helpers import admin, browser_like, linked, sessions, shot, sync_roster
 
 MEMBER = 'http://purl.imsglobal.org/vocab/lis/v2/membership'
 TA = {'user_id': 'lms-ta-1', 'name': 'Tara Assistant', 'roles': [MEMBER + '/Instructor#TeachingAssistant']}
@@ -21,7 +21,6 @@ KAI = {'user_id': 'lms-student-2', 'given_name': 'Kai', 'family_name': 'Newman',
        'email': 'kai@example.edu'}
 INACTIVE = {'user_id': 'lms-student-3', 'name': 'Ina Inactive', 'roles': [LEARNER], 'status': 'Inactive'}
 MENTOR = {'user_id': 'lms-mentor-1', 'name': 'Mo Mentor', 'roles': [MEMBER + '#Mentor']}
-BUTTON = 'Sync roster from the LMS'
 
 
 def change(lms, **asked):
@@ -61,18 +60,6 @@ def course_state(env):
         return {uid: (name, role) for uid, name, role in rows}, session.scalar(select(func.count(User.id)))
 
 
-def click_sync(page, api):
-    page.goto(api + '/instructor/assignments/convnet')
-    page.get_by_role('button', name=BUTTON).click()
-    page.wait_for_url(api + '/instructor/assignments/convnet#lti-roster')
-    end = time.monotonic() + 120
-    while not page.locator('#lti-roster .sync-done, #lti-roster .sync-failed').count():
-        assert time.monotonic() < end, 'the sync did not finish'
-        time.sleep(0.3)
-        page.reload()
-    return page.locator('#lti-roster').inner_text()
-
-
 def sync_over_http(env, api):
     """The instructor's button pressed over HTTP (the page's cookie and CSRF field) -> the finished sync."""
     client, csrf = browser_like(api, 'instructor@example.com')
@@ -95,7 +82,7 @@ def test_the_button_syncs_the_roster_from_the_lms(lms, api, browser, service_env
     page.goto(api + '/instructor/assignments/convnet')
     assert 'Not synced yet' in page.locator('#lti-roster').inner_text()
 
-    text = click_sync(page, api)
+    text = sync_roster(page, api)
     assert 'Last sync: done' in text and '3 added, 0 changed, 0 removed' in text, text
     assert linked(service_env, 'lms-student-1')[1:] == ('Sam Learner', ['student'])
     assert linked(service_env, 'lms-ta-1')[1:] == ('Tara Assistant', ['instructor'])
@@ -106,14 +93,14 @@ def test_the_button_syncs_the_roster_from_the_lms(lms, api, browser, service_env
             'lms-student-1', 'lms-student-2', 'lms-ta-1', 'lms-teacher-1']
 
     change(lms, add=[dict(KAI, family_name='Newman-Ortiz')], remove=['lms-student-1'])
-    text = click_sync(page, api)
+    text = sync_roster(page, api)
     assert '0 added, 1 changed, 1 removed' in text and 'Sam Learner' in text, text
     assert linked(service_env, 'lms-student-2')[1] == 'Kai Newman-Ortiz'
     assert linked(service_env, 'lms-student-1')[2] == ['student']     # reported, kept with the submissions
     shot(page, 'lti-roster-sync')
 
     before = course_state(service_env)
-    text = click_sync(page, api)                                          # again: the same roster
+    text = sync_roster(page, api)                                          # again: the same roster
     assert '0 added, 0 changed, 1 removed' in text, text
     assert course_state(service_env) == before
     with sessions(service_env)() as session:

@@ -20,7 +20,7 @@ from app.cli.seed import seed
 from app.core.db import make_engine, make_sessionmaker
 from app.core.models import Assignment, Blob, CheckRow, Course, Membership, Submission, User
 from tests.helpers.paths import ROOT, read_submission
-from tests.integration.service.helpers import free_port, token, upload
+from tests.integration.service.helpers import free_port, token, upload, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -110,16 +110,6 @@ def enrol(Session, count):
             session.add(Membership(user_id=user.id, course_id=course.id, role='student'))
         session.commit()
     return emails
-
-
-def wait_until(condition, timeout_s, what):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.25)
-    raise AssertionError('not within %d s: %s' % (timeout_s, what))
 
 
 def test_an_api_and_two_workers_that_share_no_disk_grade_a_burst_once_though_one_worker_dies(hosts):
